@@ -1,0 +1,41 @@
+# The course's two commands on a fresh machine (see README.md):
+#
+#   make site    set up .venv, execute every chapter and build the website -> _build/html/index.html
+#   make test    set up .venv, run the unit tests and execute every notebook through nbval
+#
+# Choose the run profile with LSTM_COURSE_PROFILE=quick|standard|full (site default: standard,
+# test default: quick), and point LSTM_COURSE_DATA at local copies of the datasets when offline.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SITE_PROFILE := $(or $(LSTM_COURSE_PROFILE),standard)
+TEST_PROFILE := $(or $(LSTM_COURSE_PROFILE),quick)
+# Two workers suit a two-core machine; `--dist loadfile` keeps each notebook on one worker.
+PYTEST_WORKERS ?= 2
+
+.PHONY: site test venv clean
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+site: venv
+	@# Executed outputs are cached per notebook; a different profile needs a fresh build.
+	@if [ -f _build/.profile ] && [ "$$(cat _build/.profile)" != "$(SITE_PROFILE)" ]; then \
+		echo "Run profile changed to $(SITE_PROFILE): removing the previous build"; rm -rf _build; fi
+	@mkdir -p _build && echo "$(SITE_PROFILE)" > _build/.profile
+	LSTM_COURSE_PROFILE=$(SITE_PROFILE) $(BIN)/jupyter-book build . -W --keep-going
+	@echo ""
+	@echo "The website ($(SITE_PROFILE) profile) is at _build/html/index.html"
+	@echo "To run the notebooks yourself:  . $(BIN)/activate && jupyter lab"
+
+test: venv
+	LSTM_COURSE_PROFILE=$(TEST_PROFILE) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+
+clean:
+	rm -rf _build test-artifacts

@@ -1,0 +1,415 @@
+"""Dataset loaders: a local data folder first, the public source otherwise, a cache always.
+
+Where the raw files are looked for, in order:
+
+1. the folder named by ``LSTM_COURSE_DATA`` (local copies, for example on a machine
+   without internet; the folder may be read-only),
+2. the cache folder, ``LSTM_COURSE_CACHE`` or ``~/.cache/lstm_course``, where downloads go.
+
+If neither has the file, it is downloaded from its public source (with a progress bar),
+its checksum is verified, and it is kept in the cache folder. Processed forms (token ids,
+decoded text) are cached beside it, so a second load takes about a second.
+
+IMDB follows the conventions of ``keras.datasets.imdb.load_data``: reviews are lists of
+word indices where 0 is padding, 1 marks the start, 2 is an out-of-vocabulary word, and
+words are ranked by frequency from ``index_from + 1`` = 4 (so ``num_words=10_000`` keeps the
+9,996 most frequent words). Unlike Keras's copy, the vocabulary here is counted on the
+training reviews only, so nothing about the test set leaks into it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tarfile
+import tempfile
+import urllib.error
+import urllib.request
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+DATA_ENV = "LSTM_COURSE_DATA"
+CACHE_ENV = "LSTM_COURSE_CACHE"
+
+
+class DatasetError(RuntimeError):
+    """A dataset is missing, partial or corrupt. The message says what to do."""
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    """A raw dataset file and where it comes from."""
+
+    filename: str
+    url: str | None
+    sha256: tuple[str, ...]  # accepted checksums of the file as downloaded
+    member: str | None = None  # the file inside a downloaded zip archive, if any
+    manual: str = ""  # how to get it by hand
+
+
+DATASETS = {
+    "imdb": RemoteFile(
+        filename="aclImdb_v1.tar.gz",
+        url="https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz",
+        sha256=(
+            # the archive as published by Stanford
+            "c40f74a18d3b61f90feba1e17730e0d38e8b97c05fde7008942e91923d1658fe",
+            # the same reviews without the bag-of-words *.feat files
+            "4243c9d62217aa3dc80ffae44cdcdb80e6a9e54667dbd5559b2a6dd1c187fb19",
+        ),
+        manual="Download https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz "
+        "(84 MB, the Large Movie Review Dataset of Maas et al., 2011).",
+    ),
+    "fra-eng": RemoteFile(
+        filename="fra.txt",
+        url="https://storage.googleapis.com/download.tensorflow.org/data/fra-eng.zip",
+        sha256=(),
+        member="fra.txt",
+        manual="Download https://storage.googleapis.com/download.tensorflow.org/data/fra-eng.zip "
+        "and unzip fra.txt from it (English-French pairs from Tatoeba.org, CC-BY 2.0 FR).",
+    ),
+    "ner": RemoteFile(
+        filename="ner_dataset.csv",
+        url=None,
+        sha256=(),
+        manual="Sign in to Kaggle, download the dataset 'Annotated Corpus for Named Entity "
+        "Recognition' (abhinavwalia95/entity-annotated-corpus) and unzip ner_dataset.csv.",
+    ),
+}
+
+
+# --------------------------------------------------------------------------- locations
+
+
+def data_dir() -> Path | None:
+    """The local data folder named by ``LSTM_COURSE_DATA``, or None if unset."""
+    value = os.environ.get(DATA_ENV, "").strip()
+    if not value:
+        return None
+    path = Path(value).expanduser()
+    if not path.is_dir():
+        raise DatasetError(
+            f"{DATA_ENV}={value!r} is not a folder. Point it at the folder that holds the "
+            f"dataset files (for example ../shared/datasets), or unset it to download them."
+        )
+    return path
+
+
+def cache_dir() -> Path:
+    """Where downloads and processed forms are kept (created on first use)."""
+    value = os.environ.get(CACHE_ENV, "").strip()
+    path = Path(value).expanduser() if value else Path.home() / ".cache" / "lstm_course"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _how_to_get(name: str) -> str:
+    spec = DATASETS[name]
+    return (
+        f"{spec.manual} Put {spec.filename} in a folder and set {DATA_ENV} to that folder "
+        f"(or into {cache_dir()})."
+    )
+
+
+def dataset_file(name: str, *, download: bool = True) -> Path:
+    """Path of a dataset's raw file: local data folder, then cache, then a download."""
+    if name not in DATASETS:
+        raise KeyError(f"unknown dataset {name!r}; known: {', '.join(DATASETS)}")
+    spec = DATASETS[name]
+    folders = [d for d in (data_dir(), cache_dir()) if d is not None]
+    for folder in folders:
+        candidate = folder / spec.filename
+        if candidate.is_file():
+            return candidate
+    searched = ", ".join(str(f) for f in folders)
+    if spec.url is None:
+        raise DatasetError(
+            f"{spec.filename} was not found in {searched} and cannot be downloaded "
+            f"automatically. {_how_to_get(name)}"
+        )
+    if not download:
+        raise DatasetError(f"{spec.filename} was not found in {searched}. {_how_to_get(name)}")
+    return _download(name)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _download(name: str) -> Path:
+    """Download to a temporary file, verify it, then move it into the cache."""
+    from tqdm.auto import tqdm
+
+    spec = DATASETS[name]
+    target = cache_dir() / spec.filename
+    tmp = Path(tempfile.mkstemp(dir=cache_dir(), prefix=spec.filename, suffix=".part")[1])
+    try:
+        try:
+            with urllib.request.urlopen(spec.url, timeout=60) as response:
+                total = int(response.headers.get("Content-Length") or 0) or None
+                with open(tmp, "wb") as out, tqdm(
+                    total=total, unit="B", unit_scale=True, desc=f"Downloading {spec.filename}"
+                ) as bar:
+                    for block in iter(lambda: response.read(1 << 20), b""):
+                        out.write(block)
+                        bar.update(len(block))
+        except (urllib.error.URLError, OSError) as exc:
+            raise DatasetError(
+                f"Could not download {spec.url} ({exc}). If this machine is offline, "
+                f"{_how_to_get(name)}"
+            ) from exc
+        if total is not None and tmp.stat().st_size != total:
+            raise DatasetError(
+                f"The download of {spec.url} stopped early ({tmp.stat().st_size:,} of "
+                f"{total:,} bytes). Run the cell again to retry."
+            )
+        if spec.sha256 and sha256_of(tmp) not in spec.sha256:
+            raise DatasetError(
+                f"The file downloaded from {spec.url} does not have the expected checksum "
+                f"(a corrupt or changed download). Run the cell again to retry; if it keeps "
+                f"failing, {_how_to_get(name)}"
+            )
+        if spec.member is not None:
+            _extract_member(tmp, spec.member, target)
+        else:
+            os.chmod(tmp, 0o644)  # mkstemp makes files private; a dataset is not a secret
+            os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
+
+
+def _extract_member(archive: Path, member: str, target: Path) -> None:
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            names = [n for n in zf.namelist() if n.split("/")[-1] == member]
+            if not names:
+                raise DatasetError(f"{archive.name} does not contain {member}.")
+            with zf.open(names[0]) as src:
+                _atomic_write_bytes(target, src.read())
+    except zipfile.BadZipFile as exc:
+        raise DatasetError(f"The downloaded archive is not a valid zip file: {exc}") from exc
+
+
+def _atomic_write_bytes(target: Path, payload: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".tmp")
+    with os.fdopen(fd, "wb") as f:
+        f.write(payload)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, target)
+
+
+def _atomic_savez(target: Path, **arrays) -> None:
+    """Write an .npz so that a reader never sees half a file (two notebooks may race)."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=target.stem, suffix=".npz")
+    os.close(fd)
+    try:
+        np.savez_compressed(tmp, **arrays)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _load_npz(path: Path) -> dict[str, np.ndarray] | None:
+    """A cached processed form, or None if it is unreadable (it is then rebuilt)."""
+    try:
+        with np.load(path) as npz:
+            return dict(npz)
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError):
+        return None
+
+
+# --------------------------------------------------------------------------- IMDB text
+
+IMDB_SPLITS = ("train", "test", "unsup")
+_IMDB_REVIEW = re.compile(r"aclImdb/(train|test)/(pos|neg|unsup)/(\d+)_(\d+)\.txt$")
+_IMDB_TEXT_CACHE = "imdb_text_v1.npz"
+# Bump the version in these names whenever the processing changes, so old caches are not reused.
+_IMDB_TOKENS_CACHE = "imdb_tokens_v2.npz"
+IMDB_EXPECTED_REVIEWS = {"train": 25_000, "test": 25_000, "unsup": 50_000}
+
+
+def _read_imdb_archive(archive: Path) -> dict[str, list[tuple[int, int, str]]]:
+    """Every review in the archive as (id, label, text), label 1 positive, 0 negative, -1 none."""
+    reviews: dict[str, list[tuple[int, int, str]]] = {s: [] for s in IMDB_SPLITS}
+    try:
+        with tarfile.open(archive, "r:gz") as tar:
+            for member in tar:
+                match = _IMDB_REVIEW.search(member.name)
+                if not (member.isfile() and match):
+                    continue
+                split, polarity, review_id, _rating = match.groups()
+                split = "unsup" if polarity == "unsup" else split
+                label = {"pos": 1, "neg": 0, "unsup": -1}[polarity]
+                text = tar.extractfile(member).read().decode("utf-8")
+                reviews[split].append((int(review_id), label, text))
+    except (tarfile.TarError, EOFError, OSError, UnicodeDecodeError) as exc:
+        raise DatasetError(
+            f"{archive} is partial or corrupt ({exc.__class__.__name__}: {exc}). "
+            f"Delete it (if it is a download in the cache) and load again, or replace it with "
+            f"a complete copy. {_how_to_get('imdb')}"
+        ) from exc
+    return reviews
+
+
+def _imdb_text_cache() -> dict[str, np.ndarray]:
+    """Load (building once) the decoded reviews of every split."""
+    archive = dataset_file("imdb")
+    cached = cache_dir() / _IMDB_TEXT_CACHE
+    if cached.is_file() and cached.stat().st_mtime >= archive.stat().st_mtime:
+        arrays = _load_npz(cached)
+        if arrays is not None:
+            return arrays
+    reviews = _read_imdb_archive(archive)
+    if len(reviews["train"]) == 0 or len(reviews["test"]) == 0:
+        raise DatasetError(
+            f"{archive} holds no labelled reviews under aclImdb/train and aclImdb/test: it is "
+            f"not the Large Movie Review Dataset. {_how_to_get('imdb')}"
+        )
+    arrays = {}
+    for split, items in reviews.items():
+        # Sorting by label then id makes the order independent of the archive's layout.
+        items.sort(key=lambda item: (-item[1], item[0]))
+        encoded = [text.encode("utf-8") for _, _, text in items]
+        arrays[f"{split}_bytes"] = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+        arrays[f"{split}_offsets"] = np.cumsum([0] + [len(b) for b in encoded]).astype(np.int64)
+        arrays[f"{split}_labels"] = np.array([label for _, label, _ in items], dtype=np.int8)
+    _atomic_savez(cached, **arrays)
+    return arrays
+
+
+def _split_texts(arrays: dict[str, np.ndarray], split: str) -> list[str]:
+    raw = arrays[f"{split}_bytes"].tobytes()
+    offsets = arrays[f"{split}_offsets"]
+    return [raw[a:b].decode("utf-8") for a, b in zip(offsets[:-1], offsets[1:])]
+
+
+def load_imdb_text(split: str = "train") -> tuple[list[str], np.ndarray]:
+    """Raw IMDB reviews of one split and their labels (1 positive, 0 negative, -1 unlabelled).
+
+    ``split`` is ``"train"``, ``"test"`` (25,000 labelled reviews each, half positive) or
+    ``"unsup"`` (50,000 unlabelled reviews, useful for language modelling).
+    """
+    if split not in IMDB_SPLITS:
+        raise ValueError(f"split must be one of {IMDB_SPLITS}, not {split!r}")
+    arrays = _imdb_text_cache()
+    return _split_texts(arrays, split), arrays[f"{split}_labels"].astype(np.int64)
+
+
+# --------------------------------------------------------------------------- IMDB ids
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case words of a review: HTML line breaks dropped, punctuation split off."""
+    return _TOKEN.findall(text.replace("<br />", " ").lower())
+
+
+def _imdb_tokens_cache() -> dict[str, np.ndarray]:
+    """Every review as frequency ranks (0 = most frequent word), vocabulary from train only."""
+    cached = cache_dir() / _IMDB_TOKENS_CACHE
+    archive = dataset_file("imdb")
+    if cached.is_file() and cached.stat().st_mtime >= archive.stat().st_mtime:
+        arrays = _load_npz(cached)
+        if arrays is not None:
+            return arrays
+    arrays = _imdb_text_cache()
+    tokenized = {s: [tokenize(t) for t in _split_texts(arrays, s)] for s in ("train", "test")}
+    counts = Counter(word for review in tokenized["train"] for word in review)
+    # Ties are broken alphabetically so that the ranking is reproducible.
+    vocabulary = sorted(counts, key=lambda w: (-counts[w], w))
+    rank = {word: i for i, word in enumerate(vocabulary)}
+    out = {
+        "vocabulary": np.frombuffer("\n".join(vocabulary).encode("utf-8"), dtype=np.uint8),
+        "vocabulary_size": np.array(len(vocabulary)),
+    }
+    for split, reviews in tokenized.items():
+        # Words never seen in training get rank len(vocabulary): out of vocabulary for any num_words.
+        ids = [rank.get(w, len(vocabulary)) for review in reviews for w in review]
+        out[f"{split}_ids"] = np.array(ids, dtype=np.int32)
+        out[f"{split}_offsets"] = np.cumsum([0] + [len(r) for r in reviews]).astype(np.int64)
+        out[f"{split}_labels"] = arrays[f"{split}_labels"]
+    _atomic_savez(cached, **out)
+    return out
+
+
+def imdb_word_index() -> dict[str, int]:
+    """Word -> frequency rank from 1, like ``keras.datasets.imdb.get_word_index()``."""
+    vocabulary = _imdb_tokens_cache()["vocabulary"].tobytes().decode("utf-8").split("\n")
+    return {word: i + 1 for i, word in enumerate(vocabulary)}
+
+
+def load_imdb(
+    num_words: int | None = None,
+    maxlen: int | None = None,
+    *,
+    seed: int = 113,
+    start_char: int = 1,
+    oov_char: int = 2,
+    index_from: int = 3,
+    max_samples: int | None = None,
+):
+    """IMDB as word-index sequences, with the signature and conventions of Keras's loader.
+
+    Returns ``(x_train, y_train), (x_test, y_test)`` where each ``x`` is an object array of
+    Python lists. ``num_words`` keeps the most frequent words (others become ``oov_char``);
+    ``maxlen`` drops longer reviews, as Keras does (truncate with ``pad_sequences`` instead
+    if you want to keep them); ``max_samples`` keeps the first reviews of each split after
+    shuffling, to size the data for a run profile.
+    """
+    if num_words is not None and num_words <= index_from + 1:
+        raise ValueError(f"num_words must exceed index_from + 1 = {index_from + 1}")
+    arrays = _imdb_tokens_cache()
+    vocabulary_size = int(arrays["vocabulary_size"])
+    result = []
+    for split, split_seed in (("train", seed), ("test", seed * 2)):
+        ids = arrays[f"{split}_ids"].astype(np.int64) + index_from + 1
+        # Words outside the kept vocabulary (or never seen in training) become oov_char.
+        limit = vocabulary_size + index_from + 1
+        if num_words is not None:
+            limit = min(limit, num_words)
+        ids = np.where(ids < limit, ids, oov_char)
+        offsets = arrays[f"{split}_offsets"]
+        sequences = [[start_char, *ids[a:b].tolist()] for a, b in zip(offsets[:-1], offsets[1:])]
+        labels = arrays[f"{split}_labels"].astype(np.int64)
+        order = np.random.RandomState(split_seed).permutation(len(sequences))
+        x = np.empty(len(sequences), dtype=object)
+        x[:] = [sequences[i] for i in order]
+        y = labels[order]
+        if maxlen is not None:
+            keep = np.array([len(s) <= maxlen for s in x], dtype=bool)
+            x, y = x[keep], y[keep]
+        if max_samples is not None:
+            x, y = x[:max_samples], y[:max_samples]
+        result.append((x, y))
+    return tuple(result)
+
+
+def encode_review(text: str, num_words: int | None = None, *, start_char: int = 1,
+                  oov_char: int = 2, index_from: int = 3) -> list[int]:
+    """A new review as the word indices that :func:`load_imdb` would give it."""
+    index = imdb_word_index()
+    ids = [start_char]
+    for word in tokenize(text):
+        i = index.get(word)
+        i = oov_char if i is None else i + index_from
+        ids.append(oov_char if num_words is not None and i >= num_words else i)
+    return ids
+
+
+def decode_review(ids, *, index_from: int = 3) -> str:
+    """Word indices back to words; padding is dropped, start and unknown shown as markers."""
+    words = {i + index_from: w for w, i in imdb_word_index().items()}
+    special = {1: "<start>", 2: "<unk>", 3: "<unused>"}
+    return " ".join(special.get(i) or words.get(i, "<unk>") for i in ids if i != 0)

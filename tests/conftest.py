@@ -1,0 +1,53 @@
+"""Shared fixtures: every test gets its own empty data and cache folders."""
+
+import io
+import tarfile
+
+import pytest
+
+# Reviews built so that word frequencies are known: "film" is the most frequent training word,
+# then "good", then "bad"; "unseen" appears only in the test split.
+TRAIN_POS = ["A good film.<br />A good, good film!", "good film film"]
+TRAIN_NEG = ["A bad film. Bad!", "bad film film"]
+TEST_POS = ["good unseen film"]
+TEST_NEG = ["bad bad film"]
+UNSUP = ["film without a label"]
+
+
+def write_imdb_archive(path, *, train_pos=TRAIN_POS, train_neg=TRAIN_NEG, test_pos=TEST_POS,
+                       test_neg=TEST_NEG, unsup=UNSUP):
+    """A tiny archive with the layout of aclImdb_v1.tar.gz (ID_RATING.txt files)."""
+    groups = {
+        "train/pos": (train_pos, 9), "train/neg": (train_neg, 2),
+        "test/pos": (test_pos, 8), "test/neg": (test_neg, 1), "train/unsup": (unsup, 0),
+    }
+    with tarfile.open(path, "w:gz") as tar:
+        def add(name, text):
+            payload = text.encode("utf-8")
+            info = tarfile.TarInfo(f"aclImdb/{name}")
+            info.size = len(payload)
+            tar.addfile(info, io.BytesIO(payload))
+
+        add("README", "tiny test copy")
+        add("imdb.vocab", "film\ngood\nbad\n")
+        for folder, (texts, rating) in groups.items():
+            for i, text in enumerate(texts):
+                add(f"{folder}/{i}_{rating}.txt", text)
+    return path
+
+
+@pytest.fixture
+def course_dirs(tmp_path, monkeypatch):
+    """Point the loaders at empty temporary data and cache folders."""
+    data = tmp_path / "data"
+    cache = tmp_path / "cache"
+    data.mkdir()
+    monkeypatch.setenv("LSTM_COURSE_DATA", str(data))
+    monkeypatch.setenv("LSTM_COURSE_CACHE", str(cache))
+    return data, cache
+
+
+@pytest.fixture
+def imdb_archive(course_dirs):
+    data, _ = course_dirs
+    return write_imdb_archive(data / "aclImdb_v1.tar.gz")

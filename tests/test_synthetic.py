@@ -1,0 +1,54 @@
+import numpy as np
+import pytest
+
+from lstm_course import synthetic
+
+
+def test_sine_wave_matches_the_seed_series():
+    series = synthetic.sine_wave(1000, step=0.1)
+    np.testing.assert_allclose(series, np.sin(np.arange(0, 100, 0.1)), atol=1e-6)
+    assert series.dtype == np.float32
+
+
+def test_windows_are_aligned_with_their_targets():
+    x, y = synthetic.make_windows(np.arange(20), window=5, horizon=2)
+    assert x.shape == (14, 5, 1) and y.shape == (14, 1)
+    np.testing.assert_array_equal(x[0, :, 0], [0, 1, 2, 3, 4])
+    assert y[0, 0] == 6 and y[-1, 0] == 19
+
+
+def test_windows_refuse_a_series_that_is_too_short():
+    with pytest.raises(ValueError, match="no window"):
+        synthetic.make_windows(np.arange(5), window=5)
+
+
+def test_first_bit_problem_label_is_the_marked_first_bit():
+    x, y = synthetic.first_bit_problem(200, 30, seed=3)
+    assert x.shape == (200, 30, 2) and y.shape == (200,)
+    np.testing.assert_array_equal(y, (x[:, 0, 0] > 0).astype(np.float32))
+    assert set(np.unique(x[:, :, 0])) == {-1.0, 1.0}
+    assert x[:, 0, 1].sum() == 200 and x[:, 1:, 1].sum() == 0
+    assert 0.35 < y.mean() < 0.65
+    x2, _ = synthetic.first_bit_problem(200, 30, seed=3)
+    np.testing.assert_array_equal(x, x2)
+
+
+def test_adding_problem_sums_one_marked_number_in_each_half():
+    x, y = synthetic.adding_problem(500, 50, seed=1)
+    assert x.shape == (500, 50, 2)
+    np.testing.assert_array_equal(x[:, :25, 1].sum(axis=1), 1)
+    np.testing.assert_array_equal(x[:, 25:, 1].sum(axis=1), 1)
+    np.testing.assert_allclose(y, (x[:, :, 0] * x[:, :, 1]).sum(axis=1), rtol=1e-6)
+    # Predicting 1.0 everywhere gives about 1/6: the baseline the docstring promises.
+    assert abs(np.mean((y - 1.0) ** 2) - 1 / 6) < 0.03
+    with pytest.raises(ValueError):
+        synthetic.adding_problem(10, 1)
+
+
+def test_copy_problem_layout():
+    x, y = synthetic.copy_problem(20, n_symbols=8, n_copy=5, delay=10, seed=0)
+    assert x.shape == y.shape == (20, 20)
+    np.testing.assert_array_equal(y[:, -5:], x[:, :5])
+    assert (x[:, 14] == 9).all(), "the cue sits on the last step of the delay"
+    assert (y[:, :-5] == 0).all()
+    assert x[:, :5].min() >= 1 and x[:, :5].max() <= 8
