@@ -11,9 +11,40 @@ Small, plain functions that the chapters import instead of repeating code:
 """
 
 import os
+import sys
 
-# Quiet TensorFlow's C++ start-up logging if it is imported after this package.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+def _import_tensorflow_quietly() -> None:
+    """Import TensorFlow with its C++ start-up notices silenced.
+
+    At import, TensorFlow's C++ core writes informational lines (oneDNN, CPU features) straight
+    to file descriptor 2, before ``TF_CPP_MIN_LOG_LEVEL`` takes effect; in a notebook they would
+    appear on every page. Importing this package before Keras keeps them off. Real warnings
+    and errors later on are untouched.
+    """
+    if "tensorflow" in sys.modules:
+        return
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    try:
+        saved = os.dup(2)
+    except OSError:  # no usable stderr: nothing to silence
+        saved = None
+    if saved is None:
+        import tensorflow  # noqa: F401
+        return
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            try:
+                import tensorflow  # noqa: F401
+            except ImportError:
+                pass  # the package's NumPy parts work without TensorFlow
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+_import_tensorflow_quietly()
 
 from .data import DatasetError, decode_review, encode_review, load_imdb, load_imdb_text  # noqa: E402
 from .numpy_lstm import LSTMTrace, LSTMWeights, lstm_forward, lstm_param_count  # noqa: E402

@@ -46,7 +46,4 @@ def choose(*, quick: T, standard: T, full: T) -> T:
 
 def describe_profile() -> str:
     """One line that says which profile runs and how to change it."""
-    return (
-        f"Run profile: {current_profile()} "
-        f"(set {PROFILE_ENV} to one of {', '.join(PROFILES)} before starting Jupyter to change it)"
-    )
+    return f"Run profile: {current_profile()}  ({PROFILE_ENV} = {' | '.join(PROFILES)})"
