@@ -136,3 +136,23 @@ def lstm_forward(x, weights: LSTMWeights, h0=None, c0=None) -> LSTMTrace:
 def lstm_param_count(input_dim: int, units: int) -> int:
     """4 blocks, each with a (units x (units + input_dim)) matrix and a bias of size units."""
     return 4 * (units * (units + input_dim) + units)
+
+
+def trace_text_classifier(model, ids) -> tuple[LSTMTrace, np.ndarray]:
+    """Trace an ``Embedding -> LSTM -> Dense(1, sigmoid)`` classifier over one token sequence.
+
+    Returns the NumPy trace of the LSTM (every gate at every word) and the model's probability
+    of the positive class after each prefix of ``ids``: the Dense layer applied to ``h_t``.
+    Feed the sequence unpadded, so that the last step is the last word.
+    """
+    import keras
+
+    layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
+    kinds = [type(layer).__name__ for layer in layers]
+    if kinds != ["Embedding", "LSTM", "Dense"]:
+        raise ValueError(f"expected Embedding -> LSTM -> Dense layers, got {' -> '.join(kinds)}")
+    embedding, lstm, dense = layers
+    table = keras.ops.convert_to_numpy(embedding.embeddings)
+    trace = lstm_forward(table[np.asarray(ids)], LSTMWeights.from_keras(lstm))
+    kernel, bias = (keras.ops.convert_to_numpy(w) for w in dense.weights)
+    return trace, sigmoid(trace.h[0] @ kernel[:, 0] + bias[0])

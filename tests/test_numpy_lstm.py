@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from lstm_course.numpy_lstm import LSTMWeights, lstm_forward, lstm_param_count, sigmoid
+from lstm_course.numpy_lstm import LSTMWeights, lstm_forward, lstm_param_count, sigmoid, trace_text_classifier
 
 
 def _keras_lstm(d, units, seed=0, **kwargs):
@@ -93,3 +93,25 @@ def test_sigmoid_is_stable_for_large_inputs():
     with np.errstate(all="raise"):
         values = sigmoid(np.array([-1000.0, 0.0, 1000.0]))
     np.testing.assert_allclose(values, [0.0, 0.5, 1.0])
+
+
+def test_text_classifier_trace_reproduces_the_model_after_every_prefix():
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([
+        keras.Input((None,), dtype="int32"),
+        keras.layers.Embedding(50, 4),
+        keras.layers.LSTM(3),
+        keras.layers.Dense(1, activation="sigmoid"),
+    ])
+    ids = [1, 7, 3, 42, 9]
+    trace, p = trace_text_classifier(model, ids)
+    assert trace.h.shape == (1, 5, 3) and p.shape == (5,)
+    for k in range(1, 6):
+        expected = float(model.predict(np.array([ids[:k]]), verbose=0)[0, 0])
+        assert abs(p[k - 1] - expected) < 1e-5
+
+
+def test_text_classifier_trace_refuses_other_architectures():
+    model = keras.Sequential([keras.Input((None,)), keras.layers.Embedding(10, 2), keras.layers.GRU(2), keras.layers.Dense(1)])
+    with pytest.raises(ValueError, match="Embedding -> LSTM -> Dense"):
+        trace_text_classifier(model, [1, 2])
