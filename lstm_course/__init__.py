@@ -36,9 +36,14 @@ def _import_tensorflow_quietly() -> None:
         with open(os.devnull, "w") as devnull:
             os.dup2(devnull.fileno(), 2)
             try:
-                import tensorflow  # noqa: F401
+                import tensorflow
             except ImportError:
                 pass  # the package's NumPy parts work without TensorFlow
+            else:
+                # On CPUs without AVX-512, oneDNN logs "supports DT_BOOL only on platforms with
+                # AVX-512" once per process, at the first transpose of a boolean tensor, which
+                # every masked RNN layer does. Trigger it now, while the notice goes nowhere.
+                tensorflow.transpose(tensorflow.zeros((1, 1), dtype=tensorflow.bool))
     finally:
         os.dup2(saved, 2)
         os.close(saved)
