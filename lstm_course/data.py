@@ -19,6 +19,7 @@ training reviews only, so nothing about the test set leaks into it.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import os
 import re
@@ -229,6 +230,64 @@ def _load_npz(path: Path) -> dict[str, np.ndarray] | None:
         return None
 
 
+# --------------------------------------------------------------------------- GMB named entities
+
+NER_COLUMNS = ("Sentence #", "Word", "POS", "Tag")
+_NER_TAG = re.compile(r"O|[BI]-\w+")
+
+
+def _ner_corrupt(path: Path, problem: str) -> DatasetError:
+    return DatasetError(
+        f"{path} is not a valid ner_dataset.csv ({problem}): the file is corrupt, truncated or "
+        f"a different file. Replace it with a fresh copy of ner_dataset.csv from Kaggle. "
+        f"{_how_to_get('ner')}"
+    )
+
+
+def load_ner() -> tuple[list[list[str]], list[list[str]]]:
+    """The GMB named-entity corpus (Kaggle's ner_dataset.csv) as sentences of words and tags.
+
+    Returns ``(sentences, tags)``, two parallel lists: ``sentences[i]`` is the list of words of
+    sentence ``i`` and ``tags[i]`` its BIO tags (``"O"``, ``"B-geo"``, ``"I-per"``, ...), one per
+    word, in the file's order. The file has one row per token with the columns
+    ``Sentence #, Word, POS, Tag``; ``Sentence #`` is filled only on a sentence's first token,
+    so a new sentence starts at each non-empty value (what pandas users do with ``ffill``).
+    The part-of-speech column is not returned. The file is read as latin-1, which the full
+    Kaggle release needs. Parsing takes well under a second per 200,000 rows, so nothing is cached.
+
+    The file cannot be downloaded automatically (Kaggle needs an account): put it in the folder
+    named by ``LSTM_COURSE_DATA`` or in the cache folder. A missing file or one with the wrong
+    layout raises :class:`DatasetError` with instructions.
+    """
+    path = dataset_file("ner", download=False)
+    sentences: list[list[str]] = []
+    tags: list[list[str]] = []
+    with open(path, encoding="latin-1", newline="") as f:
+        rows = csv.reader(f)
+        header = next(rows, None)
+        if header is None or tuple(h.strip().lstrip("\ufeff") for h in header) != NER_COLUMNS:
+            raise _ner_corrupt(path, f"expected the header {','.join(NER_COLUMNS)}, "
+                                     f"found {','.join(header) if header else 'an empty file'}")
+        for line, row in enumerate(rows, start=2):
+            if not row:
+                continue  # a blank line, e.g. at the end of the file
+            if len(row) != len(NER_COLUMNS):
+                raise _ner_corrupt(path, f"line {line} has {len(row)} columns instead of 4")
+            sentence_id, word, _pos, tag = row
+            if not _NER_TAG.fullmatch(tag):
+                raise _ner_corrupt(path, f"line {line} has the tag {tag!r}, not O, B-x or I-x")
+            if sentence_id.strip():
+                sentences.append([])
+                tags.append([])
+            elif not sentences:
+                raise _ner_corrupt(path, f"line {line}, the first token, has no 'Sentence #'")
+            sentences[-1].append(word)
+            tags[-1].append(tag)
+    if not sentences:
+        raise _ner_corrupt(path, "it has a header but no tokens")
+    return sentences, tags
+
+
 # --------------------------------------------------------------------------- IMDB text
 
 IMDB_SPLITS = ("train", "test", "unsup")
@@ -413,3 +472,56 @@ def decode_review(ids, *, index_from: int = 3) -> str:
     words = {i + index_from: w for w, i in imdb_word_index().items()}
     special = {1: "<start>", 2: "<unk>", 3: "<unused>"}
     return " ".join(special.get(i) or words.get(i, "<unk>") for i in ids if i != 0)
+
+
+# --------------------------------------------------------------------------- English-French pairs
+
+
+def _read_fra_pairs(path: Path) -> list[tuple[str, str]]:
+    """(english, french) for every line of ``fra.txt`` that holds a pair.
+
+    A line is ``english<TAB>french`` (older releases) or ``english<TAB>french<TAB>attribution``
+    (newer ones); the attribution is dropped. Blank lines and lines without a non-empty
+    sentence on both sides of a tab are skipped.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")  # -sig: a byte-order mark is not text
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DatasetError(
+            f"{path} cannot be read as UTF-8 text ({exc.__class__.__name__}: {exc}): it is "
+            f"corrupt. Delete it (if it is a download in the cache) and load again, or replace "
+            f"it with a complete copy. {_how_to_get('fra-eng')}"
+        ) from exc
+    pairs = []
+    for line in text.split("\n"):  # not splitlines(): it also breaks at U+2028 and friends
+        fields = line.split("\t")
+        if len(fields) < 2:
+            continue
+        english, french = fields[0].strip(), fields[1].strip()
+        if english and french:
+            pairs.append((english, french))
+    if not pairs:
+        raise DatasetError(
+            f"{path} holds no tab-separated English-French pairs: it is corrupt or not the "
+            f"Tatoeba fra-eng file. Delete it (if it is a download in the cache) and load "
+            f"again, or replace it with a complete copy. {_how_to_get('fra-eng')}"
+        )
+    return pairs
+
+
+def load_fra_eng(num_pairs: int | None = None) -> tuple[list[str], list[str]]:
+    """English-French sentence pairs from Tatoeba (``fra.txt`` of the Anki ``fra-eng`` file).
+
+    Returns ``(english, french)``, two lists of the same length where ``french[i]`` translates
+    ``english[i]``, in the order of the file (shortest sentences first). An English sentence
+    with several translations appears once per translation. ``num_pairs`` keeps the first
+    pairs. Both the two-column release and the newer three-column one (with an attribution
+    column) are read; the text is returned as in the file, typographic spaces included (French
+    puts a narrow no-break space, U+202F, before ``!`` and ``?``).
+    """
+    if num_pairs is not None and num_pairs < 0:
+        raise ValueError(f"num_pairs must be None or >= 0, not {num_pairs}")
+    pairs = _read_fra_pairs(dataset_file("fra-eng"))
+    if num_pairs is not None:
+        pairs = pairs[:num_pairs]
+    return [e for e, _ in pairs], [f for _, f in pairs]

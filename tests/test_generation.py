@@ -1,0 +1,117 @@
+import keras
+import numpy as np
+import pytest
+
+from lstm_course.generation import compiled_forward, detokenize, generate, sample_next
+
+
+def test_temperature_zero_is_the_arg_max_and_skips_banned_ids():
+    logits = np.array([5.0, 4.0, 1.0, 3.0])
+    assert sample_next(logits, 0) == 0
+    assert sample_next(logits, 0, banned=[0]) == 1
+    assert sample_next(np.array([0.1, 0.2, 0.7]), 0, from_logits=False) == 2
+
+
+def test_sampling_follows_the_tempered_softmax():
+    logits = np.log(np.array([0.5, 0.3, 0.2]))
+    rng = np.random.default_rng(0)
+    for temperature in (0.5, 1.0, 2.0):
+        expected = np.exp(logits / temperature)
+        expected /= expected.sum()
+        draws = [sample_next(logits, temperature, rng) for _ in range(3000)]
+        observed = np.bincount(draws, minlength=3) / len(draws)
+        np.testing.assert_allclose(observed, expected, atol=0.03)
+
+
+def test_probabilities_and_logits_give_the_same_draws():
+    probs = np.array([0.1, 0.6, 0.3, 0.0])
+    a = [sample_next(probs, 0.8, np.random.default_rng(1), from_logits=False) for _ in range(5)]
+    b = [sample_next(np.log(probs[:3]).tolist() + [-np.inf], 0.8, np.random.default_rng(1))
+         for _ in range(5)]
+    assert a == b
+    assert 3 not in [sample_next(probs, 1.5, np.random.default_rng(k), from_logits=False)
+                     for k in range(50)]  # probability 0 stays impossible
+
+
+def test_bad_arguments_are_refused():
+    with pytest.raises(ValueError, match="temperature"):
+        sample_next([1.0, 2.0], -1)
+    with pytest.raises(ValueError, match="banned"):
+        sample_next([1.0, 2.0], 1.0, banned=[0, 1])
+
+
+class NextIdModel:
+    """Fake next-word model: all logit mass on (last id + 1), wrapping round to id 2."""
+
+    def __init__(self, vocab_size, window=None):
+        self.vocab_size = vocab_size
+        self.input_shape = (None, window)
+        self.calls = []
+
+    def predict_on_batch(self, x):
+        return self(x, training=False)
+
+    def __call__(self, x, training=None):
+        self.calls.append((x.shape, x.copy(), training))
+        last = x[:, -1]
+        nxt = np.where(last + 1 < self.vocab_size, last + 1, 2)
+        logits = np.full((len(x), x.shape[1], self.vocab_size), -10.0)
+        logits[np.arange(len(x)), -1, nxt] = 10.0
+        return logits
+
+
+def _vectorizer():
+    # ids: "" 0, "[UNK]" 1, then the words in order from 2
+    return keras.layers.TextVectorization(vocabulary=["the", "film", "was", "good"])
+
+
+def test_generate_looks_words_up_and_grows_the_context():
+    vectorizer = _vectorizer()
+    model = NextIdModel(vocab_size=6)
+    text = generate(model, vectorizer, "the film", 4, temperature=0)
+    assert text == "the film was good the film"
+    assert [shape for shape, _, _ in model.calls] == [(1, 2), (1, 3), (1, 4), (1, 5)]
+
+
+def test_generate_pads_and_cuts_to_the_models_window():
+    model = NextIdModel(vocab_size=6, window=3)
+    generate(model, _vectorizer(), "film", 3, temperature=0)
+    windows = [x[0].tolist() for _, x, _ in model.calls]
+    assert windows == [[0, 0, 3], [0, 3, 4], [3, 4, 5]]
+
+
+def test_generate_never_emits_padding_or_unknown():
+    class Uniform(NextIdModel):
+        def __call__(self, x, training=None):
+            return np.zeros((len(x), self.vocab_size))
+
+    words = generate(Uniform(6), _vectorizer(), "the", 200, temperature=1.0,
+                     rng=np.random.default_rng(0)).split()
+    assert len(words) == 201 and "[UNK]" not in words
+
+
+def test_generate_ignores_outputs_beyond_the_vocabulary():
+    class Wide(NextIdModel):
+        def __call__(self, x, training=None):
+            logits = np.zeros((len(x), self.vocab_size))
+            logits[:, -1] = 100.0  # the best score belongs to an id without a word
+            return logits
+
+    text = generate(Wide(50), _vectorizer(), "the", 5, temperature=1.0, rng=np.random.default_rng(0))
+    assert len(text.split()) == 6
+
+
+def test_generate_with_a_keras_model_traces_once():
+    vectorizer = _vectorizer()
+    model = keras.Sequential([keras.Input(shape=(None,), dtype="int32"),
+                              keras.layers.Embedding(6, 4), keras.layers.Dense(6)])
+    first = generate(model, vectorizer, "the film", 12, temperature=0)
+    assert generate(model, vectorizer, "the film", 12, temperature=0) == first
+    assert len(first.split()) == 14 and "[UNK]" not in first
+    forward = compiled_forward(model)
+    assert forward is compiled_forward(model)  # built once per model
+    assert forward.experimental_get_tracing_count() == 1  # one graph for every length
+
+
+def test_detokenize_attaches_punctuation():
+    assert detokenize(["a", "film", "(", "good", ")", ",", "really", "!"]) == "a film (good), really!"

@@ -1,0 +1,79 @@
+"""The IMDB recipes: model shapes and parameter counts, padding, bucketing, and a tiny fit."""
+
+import numpy as np
+import pytest
+
+from lstm_course import recipes
+from lstm_course.numpy_lstm import lstm_param_count
+
+
+def test_seed_classifiers_have_the_errata_parameter_counts():
+    from lstm_course.training import trainable_params
+
+    assert trainable_params(recipes.build_seed_classifier("SimpleRNN")) == 1_313_025
+    assert trainable_params(recipes.build_seed_classifier("LSTM")) == 1_411_713
+    # masking changes the computation, not the weights
+    assert trainable_params(recipes.build_seed_classifier("LSTM", mask_zero=True)) == 1_411_713
+    assert trainable_params(recipes.build_large_classifier()) == 2_625_665
+
+
+def test_small_classifier_counts_and_output_shape():
+    from lstm_course.training import trainable_params
+
+    model = recipes.build_seed_classifier("LSTM", vocab_size=50, units=4, embedding_dim=3)
+    assert trainable_params(model) == 50 * 3 + lstm_param_count(3, 4) + 4 + 1
+    out = model.predict(np.array([[1, 2, 3], [0, 4, 5]]), verbose=0)
+    assert out.shape == (2, 1) and np.all((out > 0) & (out < 1))
+    with pytest.raises(ValueError, match="kind"):
+        recipes.build_seed_classifier("GRU")
+
+
+def test_pad_keeps_the_last_words_in_front_padding():
+    x = recipes.pad([[1, 2, 3, 4, 5], [6, 7]], maxlen=3)
+    np.testing.assert_array_equal(x, [[3, 4, 5], [0, 6, 7]])
+
+
+def test_split_validation_holds_out_the_last_fraction():
+    seqs = np.arange(10)
+    (x_fit, _), (x_val, y_val) = recipes.split_validation(seqs, seqs * 2, 0.2)
+    np.testing.assert_array_equal(x_fit, np.arange(8))
+    np.testing.assert_array_equal(y_val, [16, 18])
+
+
+def test_length_batches_cover_every_review_once_with_short_padding():
+    rng = np.random.default_rng(0)
+    lengths = rng.integers(1, 30, size=23)
+    seqs = [list(range(1, n + 1)) for n in lengths]
+    labels = np.arange(23) % 2
+    batches = recipes.length_batches(seqs, labels, batch_size=5, maxlen=20, rng=1)
+    assert [len(y) for _, y in batches].count(5) == 4 and sum(len(y) for _, y in batches) == 23
+    seen = []
+    for x, y in batches:
+        real = (x != 0).sum(axis=1)
+        assert x.shape[1] == real.max() <= 20  # padded only to its own longest review
+        assert np.all(x[:, 0] != 0)  # post-padding: every review starts at step 0
+        # the last real step is the review's last word (a review here ends with its length)
+        seen.extend(zip(x[np.arange(len(x)), real - 1].tolist(), y.tolist()))
+    assert sorted(seen) == sorted(zip(lengths.tolist(), labels.tolist()))
+
+
+def test_padded_steps_counts_the_saving():
+    seqs = [[1] * n for n in (2, 2, 10, 10)]
+    assert recipes.padded_steps(seqs, batch_size=2, maxlen=8, bucketed=False) == 4 * 8
+    assert recipes.padded_steps(seqs, batch_size=2, maxlen=8, bucketed=True) == 2 * 2 + 2 * 8
+
+
+def test_recipes_train_and_time_a_tiny_model(monkeypatch):
+    # Small sizes: the point is that both recipes run end to end and report what they promise.
+    rng = np.random.default_rng(0)
+    seqs = np.empty(64, dtype=object)
+    seqs[:] = [rng.integers(1, 30, size=rng.integers(3, 12)).tolist() for _ in range(64)]
+    labels = rng.integers(0, 2, size=64)
+    monkeypatch.setitem(recipes.SEED_RECIPE, "maxlen", 12)
+    seed = recipes.fit_seed_recipe(seqs, labels, "LSTM", vocab_size=30, epochs=1)
+    fast = recipes.fit_faster_recipe(seqs, labels, vocab_size=30, maxlen=12, epochs=2, batch_size=16)
+    for result in (seed, fast):
+        assert result.seconds > 0 and result.cpu_seconds > 0 and "val_accuracy" in result.history
+        assert 0 <= recipes.evaluate_accuracy(result.model, seqs, labels, maxlen=12) <= 1
+    assert fast.notes["best_epoch"] in (1, 2)
+    assert fast.notes["time_steps"]["bucketed"] <= fast.notes["time_steps"]["padded"]
