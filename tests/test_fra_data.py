@@ -1,6 +1,7 @@
 """The English-French loader, on tiny fra.txt files that the tests write themselves."""
 
 import urllib.error
+import zipfile
 
 import pytest
 
@@ -93,8 +94,6 @@ def test_missing_file_offline_says_how_to_get_it(course_dirs, monkeypatch):
 
 
 def test_a_download_of_the_newer_zip_is_unpacked_and_read(course_dirs, tmp_path, monkeypatch):
-    import zipfile
-
     archive = tmp_path / "fra-eng.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr("fra.txt", f"Go.\tVa !\t{ATTRIBUTION}\nHi.\tSalut !\t{ATTRIBUTION}\n")
