@@ -16,7 +16,7 @@ rate) on the same reviews with the same validation split, and removes work that 
 - length bucketing: reviews of similar length share a batch, which is padded only to its own
   longest review (at most ``maxlen``), so short reviews no longer cost 200 steps;
 - ``mask_zero=True``, so that the little padding left changes nothing (the padding goes at the
-  end, which the fused cuDNN kernel requires of a mask on a GPU).
+  end, which TensorFlow's fused cuDNN kernel requires of a mask on a GPU).
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ def length_batches(sequences, labels, batch_size: int, maxlen: int, *, rng=None)
     Reviews are sorted by length (ties broken at random), cut into batches of ``batch_size``,
     and the order of the batches is shuffled. Longer reviews keep their last ``maxlen`` words.
     Padding goes after the words: with a mask the result is the same either way, and on a GPU
-    Keras's fused cuDNN kernel accepts a mask only if the padding is at the end.
+    TensorFlow's fused cuDNN kernel accepts a mask only if the padding is at the end.
     Returns a list of ``(x, y)`` pairs, ``x`` of shape (batch, length <= maxlen).
     """
     import keras
