@@ -85,7 +85,8 @@ def main() -> int:
     fraction = fast.seconds / seed.seconds
     print()
     print(f"faster recipe: {fraction:.0%} of the seed recipe's wall time ({1 / fraction:.1f}x faster), "
-          f"{fast.cpu_seconds / seed.cpu_seconds:.0%} of its CPU time; test accuracy {100 * (fast_acc - seed_acc):+.1f} points against the seed recipe in this run")
+          f"{fast.cpu_seconds / seed.cpu_seconds:.0%} of its CPU time; "
+          f"test accuracy {100 * (fast_acc - seed_acc):+.1f} points against the seed recipe in this run")
     reached = fast_acc >= target
     note = "" if args.profile == "full" else f" (the {args.profile} profile trains on {n_fit:,} of 20,000 reviews)"
     print(f"reached the source documents' {target:.1%}: {'yes' if reached else 'no'}, "
