@@ -30,7 +30,12 @@ def built_site(tmp_path_factory):
 
 
 def _pages(site):
-    return {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8") for p in site.rglob("*.html")}
+    """The site's pages; the theme's Jinja templates copied into _static are not pages."""
+    return {
+        p.relative_to(site).as_posix(): p.read_text(encoding="utf-8")
+        for p in site.rglob("*.html")
+        if p.relative_to(site).parts[0] not in ("_static", "_sources")
+    }
 
 
 def test_every_chapter_has_a_page(built_site):
