@@ -1,7 +1,8 @@
 # The course's two commands on a fresh machine (see README.md):
 #
 #   make site    set up .venv, execute every chapter and build the website -> _build/html/index.html
-#   make test    set up .venv, run the unit tests and execute every notebook through nbval
+#   make test    set up .venv, run the unit tests, every notebook through nbval, and the website
+#                built from those runs and checked in headless Chromium
 #
 # Choose the run profile with LSTM_COURSE_PROFILE=quick|standard|full (site default: standard,
 # test default: quick), and point LSTM_COURSE_DATA at local copies of the datasets when offline.
@@ -34,8 +35,15 @@ site: venv
 	@echo "The website ($(SITE_PROFILE) profile) is at _build/html/index.html"
 	@echo "To run the notebooks yourself:  . $(BIN)/activate && jupyter lab"
 
+# Two stages, one execution of each notebook: (1) unit tests and every notebook through nbval,
+# which keeps the executed notebooks in _build/nbval; (2) the website built from them (executing
+# only notebooks that stage 1 did not pass) and checked in headless Chromium. Both stages always
+# run; the target fails if either failed.
 test: venv
-	LSTM_COURSE_PROFILE=$(TEST_PROFILE) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+	@status=0; \
+	LSTM_COURSE_PROFILE=$(TEST_PROFILE) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not book" || status=$$?; \
+	LSTM_COURSE_PROFILE=$(TEST_PROFILE) $(BIN)/python -m pytest -m book || status=$$?; \
+	exit $$status
 
 clean:
 	rm -rf _build test-artifacts

@@ -51,3 +51,26 @@ def course_dirs(tmp_path, monkeypatch):
 def imdb_archive(course_dirs):
     data, _ = course_dirs
     return write_imdb_archive(data / "aclImdb_v1.tar.gz")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The website, built once per test session in the run profile (``quick`` by default).
+
+    Chapters that nbval has just executed are rendered from that run, not executed again.
+    Set ``LSTM_COURSE_TEST_SITE`` to the HTML folder of a site built before (for example
+    ``_build/html`` after ``make site``) to check that site instead of building one.
+    """
+    import os
+    from pathlib import Path
+
+    from tests.site import build_site
+
+    prebuilt = os.environ.get("LSTM_COURSE_TEST_SITE")
+    if prebuilt:
+        html = Path(prebuilt).resolve()
+        if not (html / "index.html").is_file():
+            pytest.fail(f"LSTM_COURSE_TEST_SITE={prebuilt} has no index.html: point it at a built site's html folder")
+        return html
+    html, _ = build_site(tmp_path_factory.mktemp("site"))
+    return html

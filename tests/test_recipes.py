@@ -77,3 +77,38 @@ def test_recipes_train_and_time_a_tiny_model(monkeypatch):
         assert 0 <= recipes.evaluate_accuracy(result.model, seqs, labels, maxlen=12) <= 1
     assert fast.notes["best_epoch"] in (1, 2)
     assert fast.notes["time_steps"]["bucketed"] <= fast.notes["time_steps"]["padded"]
+
+
+def test_best_classifier_counts_and_masked_average():
+    from lstm_course.training import trainable_params
+
+    # Embedding + a bidirectional LSTM(64) (two LSTMs of 64 units on 128 inputs) + Dense(128 -> 1)
+    assert trainable_params(recipes.build_best_classifier()) == (
+        10_000 * 128 + 2 * lstm_param_count(128, 64) + 2 * 64 + 1)
+    model = recipes.build_best_classifier(vocab_size=20, embedding_dim=3, units=2)
+    # with the mask, padding after a review changes nothing (dropout is off at inference)
+    short = model.predict(np.array([[4, 5, 6]]), verbose=0)
+    padded = model.predict(np.array([[4, 5, 6, 0, 0, 0, 0]]), verbose=0)
+    np.testing.assert_allclose(short, padded, rtol=1e-5, atol=1e-6)
+
+
+def test_best_recipe_trains_a_tiny_model():
+    rng = np.random.default_rng(1)
+    seqs = np.empty(48, dtype=object)
+    seqs[:] = [rng.integers(1, 30, size=rng.integers(3, 20)).tolist() for _ in range(48)]
+    labels = rng.integers(0, 2, size=48)
+    best = recipes.fit_best_recipe(seqs, labels, vocab_size=30, maxlen=16, batch_size=16, epochs=2,
+                                   units=4)
+    assert best.seconds > 0 and best.cpu_seconds > 0 and best.notes["best_epoch"] in (1, 2)
+    assert best.notes["time_steps"]["bucketed"] <= best.notes["time_steps"]["padded"]
+    for bucketed in (False, True):
+        assert 0 <= recipes.evaluate_accuracy(best.model, seqs, labels, maxlen=16, bucketed=bucketed) <= 1
+
+
+def test_faster_settings_switch_to_large_batches_at_full_size():
+    small = recipes.faster_settings(5_000)
+    full = recipes.faster_settings(25_000)
+    assert small == {"batch_size": 32, "epochs": 3, "learning_rate": 1e-3, "clipnorm": None}
+    assert full["batch_size"] == recipes.FASTER_RECIPE["batch_size"] == 128
+    assert full["epochs"] == 2 and full["clipnorm"] == 1.0
+    assert recipes.faster_settings(recipes.LARGE_BATCH_MIN_REVIEWS)["batch_size"] == 128
