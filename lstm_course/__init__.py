@@ -61,7 +61,14 @@ __version__ = "0.1.0"
 
 
 def start_notebook(seed: int = 0) -> str:
-    """What every chapter runs first: seeds, the course's figure style, and the run profile."""
+    """What every chapter runs first: seeds, the course's figure style, and the run profile.
+
+    It also makes NumPy print scalars as plain numbers (``0.5``, not NumPy 2's ``np.float64(0.5)``),
+    so that printed results read cleanly and numbers glued into the prose can be formatted.
+    """
+    import numpy as np
+
+    np.set_printoptions(legacy="1.25")
     set_seed(seed)
     use_course_style()
     print(describe_profile())

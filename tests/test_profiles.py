@@ -30,3 +30,17 @@ def test_unknown_profile_names_the_choices(monkeypatch):
 def test_choose_needs_all_three_values():
     with pytest.raises(TypeError):
         profiles.choose(quick=1, standard=2)
+
+
+def test_start_notebook_prints_numpy_scalars_as_plain_numbers(capsys):
+    """Glued numbers are formatted from their text form, which must be a plain number."""
+    import numpy as np
+
+    import lstm_course as lc
+
+    try:
+        lc.start_notebook(seed=0)
+        assert repr(np.float64(0.25)) == "0.25" and repr(np.float32(0.5)) == "0.5"
+        assert "Run profile:" in capsys.readouterr().out
+    finally:
+        np.set_printoptions(legacy=False)
