@@ -30,6 +30,10 @@ site: venv
 	@if [ -f _build/.profile ] && [ "$$(cat _build/.profile)" != "$(SITE_PROFILE)" ]; then \
 		echo "Run profile changed to $(SITE_PROFILE): removing the previous build"; rm -rf _build; fi
 	@mkdir -p _build && echo "$(SITE_PROFILE)" > _build/.profile
+	@# sphinxcontrib-bibtex can fail with a KeyError on an environment saved before references.bib
+	@# changed: start Sphinx afresh then (executed notebooks stay cached).
+	@if [ -f _build/.doctrees/environment.pickle ] && [ references.bib -nt _build/.doctrees/environment.pickle ]; then \
+		echo "references.bib changed: rebuilding Sphinx's environment"; rm -rf _build/.doctrees; fi
 	LSTM_COURSE_PROFILE=$(SITE_PROFILE) $(BIN)/jupyter-book build . -W --keep-going
 	@echo ""
 	@echo "The website ($(SITE_PROFILE) profile) is at _build/html/index.html"
