@@ -5,15 +5,17 @@
     python benchmarks/imdb_recipes.py --profile full       # the source documents' sizes: an hour or more on a CPU
 
 The recipes (``lstm_course/recipes.py``, the same code as the chapter "Sentiment analysis on
-IMDB") train on the same reviews, one after the other, on this machine: the seed and faster
-recipes the same LSTM(128) classifier, the best recipe a masked bidirectional LSTM that reads up to
-``BEST_RECIPE["maxlen"]`` words. The script prints, for each, the wall time and CPU time of
-``fit``, the test accuracy, and the CPU time as a fraction of the seed recipe's; then whether the
-faster recipe reached the 86.2% test accuracy the source documents logged within a third of the
-seed's CPU time, and whether the best recipe reached 88% (only the ``full`` profile trains on
-enough reviews to expect either). ``--skip-seed SECONDS`` replaces the seed run by a CPU time
-measured before (the accuracy column then shows the source documents' 86.2%). Results are also
-written to ``benchmarks/results/imdb_recipes_<profile>.csv``.
+IMDB") train on the same reviews, one after the other, on this machine: the seed recipe the
+source documents' LSTM(128) classifier; the faster recipe the same weights, reading the average
+of the LSTM's outputs over up to ``FASTER_RECIPE["maxlen"]`` words; the best recipe a masked
+bidirectional LSTM that reads up to ``BEST_RECIPE["maxlen"]`` words. The script prints, for each,
+the wall time and CPU time of ``fit``, the test accuracy, and the CPU time as a fraction of the
+seed recipe's; then whether the faster recipe reached the 86.2% test accuracy the source
+documents logged within a third of the seed's time (wall time, the goal on an idle machine, and
+CPU time, which a busy machine distorts less), and whether the best recipe reached 88% (only the
+``full`` profile trains on enough reviews to expect either). ``--skip-seed SECONDS`` replaces
+the seed run by a CPU time measured before (the accuracy column then shows the source documents'
+86.2%). Results are also written to ``benchmarks/results/imdb_recipes_<profile>.csv``.
 
 This is a benchmark, not a test: it never fails on a slow or inaccurate run. Timings on a shared
 machine vary with its load (the load average is printed at the start and the end); the CPU time
@@ -24,18 +26,21 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import platform
+import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+RESULT = "RESULT "  # prefix of the line where a child process reports its recipe
 
 # The chapter's sizes: training reviews (20% of them validate), test reviews, epochs of each recipe
 # (None: the recipe's own default for that many reviews).
 SIZES = {
-    "quick": {"n_train": 1_000, "n_test": 1_000, "seed_epochs": 3, "fast_epochs": 2, "best_epochs": 2},
-    "standard": {"n_train": 5_000, "n_test": 5_000, "seed_epochs": 5, "fast_epochs": 3, "best_epochs": 4},
+    "quick": {"n_train": 1_000, "n_test": 1_000, "seed_epochs": 3, "fast_epochs": None, "best_epochs": 2},
+    "standard": {"n_train": 5_000, "n_test": 5_000, "seed_epochs": 5, "fast_epochs": None, "best_epochs": 4},
     "full": {"n_train": 25_000, "n_test": 25_000, "seed_epochs": 5, "fast_epochs": None, "best_epochs": None},
 }
 
@@ -47,6 +52,42 @@ def load_average() -> str:
         return "n/a"
 
 
+def train_one(name: str, profile: str, seed: int) -> tuple:
+    """Train one recipe and return (name, epochs run, epochs planned, wall s, CPU s, test accuracy)."""
+    import lstm_course as lc  # first: it keeps TensorFlow's start-up log quiet
+    from lstm_course import recipes
+
+    sizes = SIZES[profile]
+    (x_train, y_train), (x_test, y_test) = lc.load_imdb(num_words=10_000)
+    x_train, y_train = x_train[:sizes["n_train"]], y_train[:sizes["n_train"]]
+    x_test, y_test = x_test[:sizes["n_test"]], y_test[:sizes["n_test"]]
+    lc.set_seed(seed)
+    if name == "seed":
+        run = recipes.fit_seed_recipe(x_train, y_train, "LSTM", epochs=sizes["seed_epochs"])
+        planned, acc = sizes["seed_epochs"], recipes.evaluate_accuracy(run.model, x_test, y_test)
+    elif name == "faster":
+        run = recipes.fit_faster_recipe(x_train, y_train, epochs=sizes["fast_epochs"], seed=seed)
+        planned = run.notes["settings"]["epochs"]
+        acc = recipes.evaluate_accuracy(run.model, x_test, y_test, recipes.FASTER_RECIPE["maxlen"], bucketed=True)
+    else:
+        planned = sizes["best_epochs"] or recipes.BEST_RECIPE["epochs"]
+        run = recipes.fit_best_recipe(x_train, y_train, epochs=planned, seed=seed)
+        acc = recipes.evaluate_accuracy(run.model, x_test, y_test, recipes.BEST_RECIPE["maxlen"], bucketed=True)
+    return name, len(run.history["loss"]), planned, run.seconds, run.cpu_seconds, acc
+
+
+def train_in_child(name: str, profile: str, seed: int) -> tuple:
+    """Run :func:`train_one` in a fresh Python process, so that no recipe runs in a process that an
+    earlier one has already used (in one process, the recipe trained second ran up to a third slower)."""
+    command = [sys.executable, __file__, "--profile", profile, "--seed", str(seed), "--child", name]
+    result = subprocess.run(command, capture_output=True, text=True, env=dict(os.environ, LSTM_COURSE_PROFILE=profile))
+    lines = [line for line in result.stdout.splitlines() if line.startswith(RESULT)]
+    if result.returncode != 0 or not lines:
+        print(result.stdout[-2000:], result.stderr[-4000:], sep="\n")
+        raise SystemExit(f"the {name} recipe failed (exit {result.returncode})")
+    return tuple(json.loads(lines[-1][len(RESULT):]))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--profile", choices=tuple(SIZES),
@@ -56,49 +97,32 @@ def main() -> int:
                         help="comma-separated subset of seed,faster,best (default: all three)")
     parser.add_argument("--skip-seed", type=float, metavar="CPU_SECONDS",
                         help="do not train the seed recipe; compare with this CPU time measured before")
+    parser.add_argument("--child", choices=("seed", "faster", "best"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    wanted = {name.strip() for name in args.recipes.split(",")}
+    wanted = [name for name in ("seed", "faster", "best") if name in {n.strip() for n in args.recipes.split(",")}]
     os.environ["LSTM_COURSE_PROFILE"] = args.profile
     sys.path.insert(0, str(ROOT))
+    if args.child:
+        print(RESULT + json.dumps(train_one(args.child, args.profile, args.seed)), flush=True)
+        return 0
 
-    import lstm_course as lc  # first: it keeps TensorFlow's start-up log quiet
-    from lstm_course import recipes
+    from lstm_course import recipes  # for the published accuracy; this process trains nothing
 
     sizes = SIZES[args.profile]
     print(f"profile {args.profile}; {os.cpu_count()} CPU cores; {platform.processor() or platform.machine()}; "
           f"Python {platform.python_version()}; load average at start {load_average()}")
-    (x_train, y_train), (x_test, y_test) = lc.load_imdb(num_words=10_000)
-    x_train, y_train = x_train[:sizes["n_train"]], y_train[:sizes["n_train"]]
-    x_test, y_test = x_test[:sizes["n_test"]], y_test[:sizes["n_test"]]
-    n_fit = int(round(0.8 * len(x_train)))
-    print(f"training on {n_fit:,} reviews (+{len(x_train) - n_fit:,} for validation), "
-          f"testing on {len(x_test):,}", flush=True)
+    n_fit = int(round(0.8 * sizes["n_train"]))
+    print(f"training on {n_fit:,} reviews (+{sizes['n_train'] - n_fit:,} for validation), "
+          f"testing on {sizes['n_test']:,}; each recipe in a fresh process", flush=True)
 
     rows = []  # (name, epochs run, epochs planned, wall s, CPU s, test accuracy)
     if args.skip_seed is not None:
         rows.append(("seed (earlier run)", sizes["seed_epochs"], sizes["seed_epochs"], float("nan"),
                      args.skip_seed, recipes.SEED_TEST_ACCURACY["LSTM"]))
-    elif "seed" in wanted:
-        lc.set_seed(args.seed)
-        run = recipes.fit_seed_recipe(x_train, y_train, "LSTM", epochs=sizes["seed_epochs"])
-        acc = recipes.evaluate_accuracy(run.model, x_test, y_test)
-        rows.append(("seed", len(run.history["loss"]), sizes["seed_epochs"], run.seconds, run.cpu_seconds, acc))
-        print(f"  seed recipe done: {run.seconds:.0f} s, test accuracy {acc:.1%}", flush=True)
-    if "faster" in wanted:
-        lc.set_seed(args.seed)
-        run = recipes.fit_faster_recipe(x_train, y_train, epochs=sizes["fast_epochs"], seed=args.seed)
-        acc = recipes.evaluate_accuracy(run.model, x_test, y_test, recipes.FASTER_RECIPE["maxlen"], bucketed=True)
-        rows.append(("faster", len(run.history["loss"]), run.notes["settings"]["epochs"], run.seconds,
-                     run.cpu_seconds, acc))
-        print(f"  faster recipe done ({run.notes['settings']}): {run.seconds:.0f} s, "
-              f"test accuracy {acc:.1%}", flush=True)
-    if "best" in wanted:
-        best_epochs = sizes["best_epochs"] or recipes.BEST_RECIPE["epochs"]
-        lc.set_seed(args.seed)
-        run = recipes.fit_best_recipe(x_train, y_train, epochs=best_epochs, seed=args.seed)
-        acc = recipes.evaluate_accuracy(run.model, x_test, y_test, recipes.BEST_RECIPE["maxlen"], bucketed=True)
-        rows.append(("best", len(run.history["loss"]), best_epochs, run.seconds, run.cpu_seconds, acc))
-        print(f"  best recipe done: {run.seconds:.0f} s, test accuracy {acc:.1%}", flush=True)
+        wanted = [name for name in wanted if name != "seed"]
+    for name in wanted:
+        rows.append(train_in_child(name, args.profile, args.seed))
+        print(f"  {name} recipe done: {rows[-1][3]:.0f} s, test accuracy {rows[-1][5]:.1%}", flush=True)
 
     seed_cpu = next((cpu for name, _, _, _, cpu, _ in rows if name.startswith("seed")), None)
     print()
@@ -109,11 +133,18 @@ def main() -> int:
     print()
     note = "" if args.profile == "full" else f" (the {args.profile} profile trains on {n_fit:,} of 20,000 reviews)"
     target = recipes.SEED_TEST_ACCURACY["LSTM"]
-    for name, _, _, _, cpu, acc in rows:
+    seed_wall = next((wall for name, _, _, wall, _, _ in rows if name == "seed"), None)
+    for name, _, _, wall, cpu, acc in rows:
         if name == "faster" and seed_cpu:
-            ok = acc >= target and cpu <= seed_cpu / 3
-            print(f"faster recipe: {acc:.1%} (target {target:.1%}) in {cpu / seed_cpu:.0%} of the seed's CPU "
-                  f"time (target at most 33%): {'met' if ok else 'not met'}{note}")
+            # The goal is a third of the seed's time: wall time on an idle machine, CPU time on a busy one.
+            shares = [f"{cpu / seed_cpu:.0%} of its CPU time"]
+            if seed_wall:
+                shares.insert(0, f"{wall / seed_wall:.0%} of the seed's wall time")
+            ok_wall = seed_wall is not None and wall <= seed_wall / 3
+            ok_cpu = cpu <= seed_cpu / 3
+            print(f"faster recipe: {acc:.1%} (target {target:.1%}) in {' and '.join(shares)} (target at most 33%): "
+                  f"{'met' if acc >= target and (ok_wall or ok_cpu) else 'not met'}"
+                  f"{'' if ok_wall == ok_cpu else ' (met on ' + ('wall' if ok_wall else 'CPU') + ' time only)'}{note}")
         if name == "best":
             print(f"best recipe: {acc:.1%} (target 88.0%): {'met' if acc >= 0.88 else 'not met'}{note}")
     print(f"load average at the end {load_average()}")
@@ -124,7 +155,7 @@ def main() -> int:
         writer = csv.writer(f)
         writer.writerow(["recipe", "epochs_run", "wall_seconds", "cpu_seconds", "test_accuracy", "n_train", "n_test"])
         for name, ran, _, wall, cpu, acc in rows:
-            writer.writerow([name, ran, round(wall, 1), round(cpu, 1), round(acc, 4), len(x_train), len(x_test)])
+            writer.writerow([name, ran, round(wall, 1), round(cpu, 1), round(acc, 4), sizes["n_train"], sizes["n_test"]])
     return 0
 
 

@@ -139,20 +139,27 @@ def lstm_param_count(input_dim: int, units: int) -> int:
 
 
 def trace_text_classifier(model, ids) -> tuple[LSTMTrace, np.ndarray]:
-    """Trace an ``Embedding -> LSTM -> Dense(1, sigmoid)`` classifier over one token sequence.
+    """Trace an ``Embedding -> LSTM -> [GlobalAveragePooling1D] -> Dense(1, sigmoid)`` classifier.
 
-    Returns the NumPy trace of the LSTM (every gate at every word) and the model's probability
-    of the positive class after each prefix of ``ids``: the Dense layer applied to ``h_t``.
-    Feed the sequence unpadded, so that the last step is the last word.
+    Returns the NumPy trace of the LSTM over one token sequence (every gate at every word) and the
+    model's probability of the positive class after each prefix of ``ids``: the Dense layer applied
+    to ``h_t``, or, when the model averages the LSTM's outputs, to the mean of ``h_1 .. h_t``.
+    Dropout layers are skipped (they do nothing at inference). Feed the sequence unpadded, so that
+    the last step is the last word.
     """
     import keras
 
-    layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
+    layers = [layer for layer in model.layers
+              if not isinstance(layer, (keras.layers.InputLayer, keras.layers.Dropout))]
     kinds = [type(layer).__name__ for layer in layers]
-    if kinds != ["Embedding", "LSTM", "Dense"]:
-        raise ValueError(f"expected Embedding -> LSTM -> Dense layers, got {' -> '.join(kinds)}")
-    embedding, lstm, dense = layers
+    if kinds not in (["Embedding", "LSTM", "Dense"], ["Embedding", "LSTM", "GlobalAveragePooling1D", "Dense"]):
+        raise ValueError("expected Embedding -> LSTM -> Dense layers (optionally GlobalAveragePooling1D "
+                         f"before Dense, and Dropout anywhere), got {' -> '.join(kinds)}")
+    embedding, lstm, dense = layers[0], layers[1], layers[-1]
     table = keras.ops.convert_to_numpy(embedding.embeddings)
     trace = lstm_forward(table[np.asarray(ids)], LSTMWeights.from_keras(lstm))
+    features = trace.h[0]
+    if len(layers) == 4:  # the running mean of the outputs: what the model reads if the text stopped here
+        features = np.cumsum(features, axis=0) / np.arange(1, len(features) + 1)[:, None]
     kernel, bias = (keras.ops.convert_to_numpy(w) for w in dense.weights)
-    return trace, sigmoid(trace.h[0] @ kernel[:, 0] + bias[0])
+    return trace, sigmoid(features @ kernel[:, 0] + bias[0])

@@ -1,6 +1,9 @@
-"""Shared fixtures: every test gets its own empty data and cache folders."""
+"""Shared fixtures: every test gets its own empty data and cache folders; the site and browser tests
+share one built site and one headless Chromium."""
 
 import io
+import os
+import shutil
 import tarfile
 
 import pytest
@@ -74,3 +77,33 @@ def built_site(tmp_path_factory):
         return html
     html, _ = build_site(tmp_path_factory.mktemp("site"))
     return html
+
+
+def _browser_binaries() -> tuple[str, str]:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = shutil.which("chromedriver")
+    if chromium and driver:
+        return chromium, driver
+    message = ("headless Chromium is missing: install Debian's packages with "
+               "`apt-get install chromium chromium-driver` (.ci/run does this)")
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium driven by Selenium (skipped without Chromium, except in CI)."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    chromium, driver_path = _browser_binaries()
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+                     "--window-size=1400,1000", "--disable-gpu"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
-import shutil
 import threading
 import urllib.error
 import urllib.request
@@ -31,18 +29,6 @@ THEORY_CHAPTER = "chapters/01_how_lstms_work/03_the_lstm_cell.html"
 NOTEBOOK_CHAPTER = "chapters/03_beyond_text/02_real_series_prices_and_weather.html"
 
 
-def _browser_binaries() -> tuple[str, str]:
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver")
-    if chromium and driver:
-        return chromium, driver
-    message = ("headless Chromium is missing: install Debian's packages with "
-               "`apt-get install chromium chromium-driver` (.ci/run does this)")
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 @pytest.fixture(scope="module")
 def site_url(built_site):
     """Serve the built site on a free port of 127.0.0.1 for the duration of the module."""
@@ -58,23 +44,6 @@ def site_url(built_site):
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    chromium, driver_path = _browser_binaries()
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                     "--window-size=1400,1000", "--disable-gpu"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
 
 
 def _open(browser, site_url, page):

@@ -19,7 +19,6 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.test_browser import _browser_binaries
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -65,21 +64,6 @@ def jupyterlab(tmp_path_factory):
         server.wait(timeout=30)
     except subprocess.TimeoutExpired:
         server.kill()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    chromium, driver_path = _browser_binaries()
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    yield driver
-    driver.quit()
 
 
 def _figure(driver):

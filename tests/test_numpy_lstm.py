@@ -111,6 +111,25 @@ def test_text_classifier_trace_reproduces_the_model_after_every_prefix():
         assert abs(p[k - 1] - expected) < 1e-5
 
 
+def test_text_classifier_trace_follows_an_averaged_readout_and_skips_dropout():
+    keras.utils.set_random_seed(1)
+    model = keras.Sequential([
+        keras.Input((None,), dtype="int32"),
+        keras.layers.Embedding(50, 4, mask_zero=True),
+        keras.layers.Dropout(0.5),
+        keras.layers.LSTM(3, return_sequences=True),
+        keras.layers.GlobalAveragePooling1D(),
+        keras.layers.Dropout(0.5),
+        keras.layers.Dense(1, activation="sigmoid"),
+    ])
+    ids = [4, 11, 2, 30, 8, 17]
+    _, p = trace_text_classifier(model, ids)
+    for k in range(1, 7):
+        # padded at the end, as the faster recipe's batches are: the mask keeps the padding out of the mean
+        padded = np.array([ids[:k] + [0] * (6 - k)])
+        assert abs(p[k - 1] - float(model.predict(padded, verbose=0)[0, 0])) < 1e-5
+
+
 def test_text_classifier_trace_refuses_other_architectures():
     model = keras.Sequential([keras.Input((None,)), keras.layers.Embedding(10, 2), keras.layers.GRU(2), keras.layers.Dense(1)])
     with pytest.raises(ValueError, match="Embedding -> LSTM -> Dense"):

@@ -15,6 +15,8 @@ def test_seed_classifiers_have_the_errata_parameter_counts():
     # masking changes the computation, not the weights
     assert trainable_params(recipes.build_seed_classifier("LSTM", mask_zero=True)) == 1_411_713
     assert trainable_params(recipes.build_large_classifier()) == 2_625_665
+    # the faster recipe reads the LSTM's outputs differently, with the same weights
+    assert trainable_params(recipes.build_faster_classifier()) == 1_411_713
 
 
 def test_small_classifier_counts_and_output_shape():
@@ -77,6 +79,15 @@ def test_recipes_train_and_time_a_tiny_model(monkeypatch):
         assert 0 <= recipes.evaluate_accuracy(result.model, seqs, labels, maxlen=12) <= 1
     assert fast.notes["best_epoch"] in (1, 2)
     assert fast.notes["time_steps"]["bucketed"] <= fast.notes["time_steps"]["padded"]
+    assert fast.notes["settings"] == {"batch_size": 16, "epochs": 2, "learning_rate": 2e-3, "clipnorm": None,
+                                      "maxlen": 12}
+
+
+def test_cosine_decay_falls_to_zero_over_the_planned_epochs():
+    schedule = recipes.cosine_decay(3e-3, n_reviews=1_000, batch_size=128, epochs=2)  # 8 batches an epoch
+    assert float(schedule(0)) == pytest.approx(3e-3)
+    assert float(schedule(8)) == pytest.approx(1.5e-3)  # half way
+    assert float(schedule(16)) == pytest.approx(0.0, abs=1e-9)
 
 
 def test_best_classifier_counts_and_masked_average():
@@ -108,7 +119,7 @@ def test_best_recipe_trains_a_tiny_model():
 def test_faster_settings_switch_to_large_batches_at_full_size():
     small = recipes.faster_settings(5_000)
     full = recipes.faster_settings(25_000)
-    assert small == {"batch_size": 32, "epochs": 3, "learning_rate": 1e-3, "clipnorm": None}
+    assert small == {"batch_size": 32, "epochs": 2, "learning_rate": 2e-3, "clipnorm": None}
     assert full["batch_size"] == recipes.FASTER_RECIPE["batch_size"] == 128
     assert full["epochs"] == 2 and full["clipnorm"] == 1.0
     assert recipes.faster_settings(recipes.LARGE_BATCH_MIN_REVIEWS)["batch_size"] == 128
