@@ -80,7 +80,8 @@ def test_gate_explorer_works_in_jupyterlab(jupyterlab, browser):
 
 
 def _run_explorer(jupyterlab, browser):
-    from selenium.common.exceptions import ElementNotInteractableException, StaleElementReferenceException
+    from selenium.common.exceptions import (ElementNotInteractableException, StaleElementReferenceException,
+                                            TimeoutException)
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
@@ -88,12 +89,23 @@ def _run_explorer(jupyterlab, browser):
     browser.get(jupyterlab + "lab/tree/explorer.ipynb")
     # The kernel starts when the notebook opens; the editor is ready when its text is rendered.
     WebDriverWait(browser, 90).until(lambda d: d.find_elements("css selector", ".jp-Notebook .jp-Cell .cm-content"))
-    WebDriverWait(browser, 90).until(lambda d: d.execute_script(
-        "const s = document.querySelector('.jp-Notebook-ExecutionIndicator, .jp-KernelStatus');"
-        " return !s || !/starting|connecting|unknown/i.test(s.textContent + (s.title || ''))"))
-    WebDriverWait(browser, 30, ignored_exceptions=(StaleElementReferenceException, ElementNotInteractableException)).until(
-        lambda d: d.find_element("css selector", ".jp-Notebook .jp-Cell .cm-content").click() or True)
-    ActionChains(browser).key_down(Keys.SHIFT).send_keys(Keys.ENTER).key_up(Keys.SHIFT).perform()
+    # Run the cell only once the status bar reports the kernel idle: a cell run while the kernel
+    # is still connecting is silently dropped (its prompt stays "[ ]").
+    WebDriverWait(browser, 120).until(lambda d: d.execute_script(
+        "const bar = document.querySelector('.jp-StatusBar-Widget, #jp-main-statusbar');"
+        " return !!bar && /\\|\\s*Idle/.test(bar.textContent)"))
+    started = "const p = document.querySelector('.jp-Notebook .jp-Cell .jp-InputPrompt');" \
+              " return !!p && /\\[(\\*|\\d+)\\]/.test(p.textContent)"
+    for attempt in range(2):  # a key press can still be lost while the page settles: try twice
+        WebDriverWait(browser, 30, ignored_exceptions=(StaleElementReferenceException, ElementNotInteractableException)).until(
+            lambda d: d.find_element("css selector", ".jp-Notebook .jp-Cell .cm-content").click() or True)
+        ActionChains(browser).key_down(Keys.SHIFT).send_keys(Keys.ENTER).key_up(Keys.SHIFT).perform()
+        try:
+            WebDriverWait(browser, 30).until(lambda d: d.execute_script(started))
+            break
+        except TimeoutException:
+            if attempt:
+                raise AssertionError("the explorer cell never started running") from None
 
     WebDriverWait(browser, 180).until(lambda d: len(d.find_elements("css selector", ".widget-slider")) >= 3
                                       and _figure(d) is not None)
