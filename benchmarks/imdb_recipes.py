@@ -5,7 +5,8 @@
     python benchmarks/imdb_recipes.py --profile full       # the source documents' sizes: an hour or more on a CPU
 
 The recipes (``lstm_course/recipes.py``, the same code as the chapter "Sentiment analysis on
-IMDB") train on the same reviews, one after the other, on this machine: the seed recipe the
+IMDB") train on the same reviews, one after the other on this machine, each in a fresh Python
+process (a recipe trained second in a used process ran up to a third slower): the seed recipe the
 source documents' LSTM(128) classifier; the faster recipe the same weights, reading the average
 of the LSTM's outputs over up to ``FASTER_RECIPE["maxlen"]`` words; the best recipe a masked
 bidirectional LSTM that reads up to ``BEST_RECIPE["maxlen"]`` words. The script prints, for each,
