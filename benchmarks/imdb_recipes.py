@@ -9,8 +9,10 @@ IMDB") train on the same reviews, one after the other on this machine, each in a
 process (a recipe trained second in a used process ran up to a third slower): the seed recipe the
 source documents' LSTM(128) classifier; the faster recipe the same weights, reading the average
 of the LSTM's outputs over up to ``FASTER_RECIPE["maxlen"]`` words; the best recipe a masked
-bidirectional LSTM that reads up to ``BEST_RECIPE["maxlen"]`` words. The script prints, for each,
-the wall time and CPU time of ``fit``, the test accuracy, and the CPU time as a fraction of the
+bidirectional LSTM that reads up to ``BEST_RECIPE["maxlen"]`` words, its embedding pretrained by
+an LSTM language model on the unlabelled reviews (``--recipes best-no-lm`` trains it without the
+pretraining). The script prints, for each, the wall time and CPU time of ``fit`` (for the best
+recipe, of the language model's ``fit`` too), the test accuracy, and the CPU time as a fraction of the
 seed recipe's; then whether the faster recipe reached the 86.2% test accuracy the source
 documents logged within a third of the seed's time (wall time, the goal on an idle machine, and
 CPU time, which a busy machine distorts less), and whether the best recipe reached 88% (only the
@@ -37,12 +39,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RESULT = "RESULT "  # prefix of the line where a child process reports its recipe
 
-# The chapter's sizes: training reviews (20% of them validate), test reviews, epochs of each recipe
-# (None: the recipe's own default for that many reviews).
+# The chapter's sizes: training reviews (20% of them validate), test reviews, unlabelled reviews the
+# best recipe pretrains on, epochs of each recipe (None: the recipe's own default for that many reviews).
+RECIPES = ("seed", "faster", "best", "best-no-lm")
 SIZES = {
-    "quick": {"n_train": 1_000, "n_test": 1_000, "seed_epochs": 3, "fast_epochs": None, "best_epochs": 2},
-    "standard": {"n_train": 5_000, "n_test": 5_000, "seed_epochs": 5, "fast_epochs": None, "best_epochs": 4},
-    "full": {"n_train": 25_000, "n_test": 25_000, "seed_epochs": 5, "fast_epochs": None, "best_epochs": None},
+    "quick": {"n_train": 1_000, "n_test": 1_000, "n_unlabelled": 1_000, "seed_epochs": 3, "fast_epochs": None,
+              "best_epochs": 2},
+    "standard": {"n_train": 5_000, "n_test": 5_000, "n_unlabelled": 6_000, "seed_epochs": 5, "fast_epochs": None,
+                 "best_epochs": None},
+    "full": {"n_train": 25_000, "n_test": 25_000, "n_unlabelled": 50_000, "seed_epochs": 5, "fast_epochs": None,
+             "best_epochs": None},
 }
 
 
@@ -70,9 +76,12 @@ def train_one(name: str, profile: str, seed: int) -> tuple:
         run = recipes.fit_faster_recipe(x_train, y_train, epochs=sizes["fast_epochs"], seed=seed)
         planned = run.notes["settings"]["epochs"]
         acc = recipes.evaluate_accuracy(run.model, x_test, y_test, recipes.FASTER_RECIPE["maxlen"], bucketed=True)
-    else:
+    else:  # "best", or "best-no-lm": the same without pretraining, to measure what pretraining adds
         planned = sizes["best_epochs"] or recipes.BEST_RECIPE["epochs"]
-        run = recipes.fit_best_recipe(x_train, y_train, epochs=planned, seed=seed)
+        unlabelled = None
+        if name == "best":
+            unlabelled = lc.load_imdb_unlabelled(num_words=10_000, max_samples=sizes["n_unlabelled"])
+        run = recipes.fit_best_recipe(x_train, y_train, unlabelled, epochs=planned, seed=seed)
         acc = recipes.evaluate_accuracy(run.model, x_test, y_test, recipes.BEST_RECIPE["maxlen"], bucketed=True)
     return name, len(run.history["loss"]), planned, run.seconds, run.cpu_seconds, acc
 
@@ -95,12 +104,16 @@ def main() -> int:
                         default=os.environ.get("LSTM_COURSE_PROFILE", "").strip().lower() or "standard")
     parser.add_argument("--seed", type=int, default=22)
     parser.add_argument("--recipes", default="seed,faster,best",
-                        help="comma-separated subset of seed,faster,best (default: all three)")
+                        help=f"comma-separated subset of {','.join(RECIPES)} (default: seed,faster,best); "
+                             f"best-no-lm is the best recipe without its pretraining")
     parser.add_argument("--skip-seed", type=float, metavar="CPU_SECONDS",
                         help="do not train the seed recipe; compare with this CPU time measured before")
-    parser.add_argument("--child", choices=("seed", "faster", "best"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=RECIPES, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    wanted = [name for name in ("seed", "faster", "best") if name in {n.strip() for n in args.recipes.split(",")}]
+    asked = {n.strip() for n in args.recipes.split(",")}
+    if asked - set(RECIPES):
+        parser.error(f"unknown recipe(s) {', '.join(sorted(asked - set(RECIPES)))}; choose from {', '.join(RECIPES)}")
+    wanted = [name for name in RECIPES if name in asked]
     os.environ["LSTM_COURSE_PROFILE"] = args.profile
     sys.path.insert(0, str(ROOT))
     if args.child:
@@ -114,7 +127,9 @@ def main() -> int:
           f"Python {platform.python_version()}; load average at start {load_average()}")
     n_fit = int(round(0.8 * sizes["n_train"]))
     print(f"training on {n_fit:,} reviews (+{sizes['n_train'] - n_fit:,} for validation), "
-          f"testing on {sizes['n_test']:,}; each recipe in a fresh process", flush=True)
+          f"testing on {sizes['n_test']:,}; the best recipe pretrains on those {n_fit:,} and "
+          f"{sizes['n_unlabelled']:,} unlabelled reviews (its times include the pretraining); "
+          f"each recipe in a fresh process", flush=True)
 
     rows = []  # (name, epochs run, epochs planned, wall s, CPU s, test accuracy)
     if args.skip_seed is not None:

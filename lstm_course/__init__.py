@@ -51,7 +51,8 @@ def _import_tensorflow_quietly() -> None:
 
 _import_tensorflow_quietly()
 
-from .data import DatasetError, decode_review, encode_review, load_imdb, load_imdb_text  # noqa: E402
+from .data import (DatasetError, decode_review, encode_review, load_imdb, load_imdb_text,  # noqa: E402
+                   load_imdb_unlabelled)
 from .numpy_lstm import LSTMTrace, LSTMWeights, lstm_forward, lstm_param_count  # noqa: E402
 from .plots import plot_gate_heatmaps, plot_history, use_course_style  # noqa: E402
 from .profiles import choose, current_profile, describe_profile  # noqa: E402
@@ -77,7 +78,7 @@ def start_notebook(seed: int = 0) -> str:
 
 __all__ = [
     "DatasetError", "LSTMTrace", "LSTMWeights", "choose", "current_profile", "decode_review",
-    "describe_profile", "encode_review", "load_imdb", "load_imdb_text", "lstm_forward",
+    "describe_profile", "encode_review", "load_imdb", "load_imdb_text", "load_imdb_unlabelled", "lstm_forward",
     "lstm_param_count", "plot_gate_heatmaps", "plot_history", "seconds_per_step", "set_seed",
     "start_notebook", "trainable_params", "use_course_style",
 ]

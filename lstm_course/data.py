@@ -295,6 +295,7 @@ _IMDB_REVIEW = re.compile(r"aclImdb/(train|test)/(pos|neg|unsup)/(\d+)_(\d+)\.tx
 _IMDB_TEXT_CACHE = "imdb_text_v1.npz"
 # Bump the version in these names whenever the processing changes, so old caches are not reused.
 _IMDB_TOKENS_CACHE = "imdb_tokens_v2.npz"
+_IMDB_UNLABELLED_CACHE = "imdb_unlabelled_tokens_v1.npz"
 IMDB_EXPECTED_REVIEWS = {"train": 25_000, "test": 25_000, "unsup": 50_000}
 
 
@@ -394,13 +395,49 @@ def _imdb_tokens_cache() -> dict[str, np.ndarray]:
         "vocabulary_size": np.array(len(vocabulary)),
     }
     for split, reviews in tokenized.items():
-        # Words never seen in training get rank len(vocabulary): out of vocabulary for any num_words.
-        ids = [rank.get(w, len(vocabulary)) for review in reviews for w in review]
-        out[f"{split}_ids"] = np.array(ids, dtype=np.int32)
-        out[f"{split}_offsets"] = np.cumsum([0] + [len(r) for r in reviews]).astype(np.int64)
+        out[f"{split}_ids"], out[f"{split}_offsets"] = _ranks(reviews, rank)
         out[f"{split}_labels"] = arrays[f"{split}_labels"]
     _atomic_savez(cached, **out)
     return out
+
+
+def _ranks(reviews: list[list[str]], rank: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Tokenised reviews as one array of frequency ranks and the offsets where each review starts.
+
+    Words never seen in training get rank ``len(rank)``: out of vocabulary for any ``num_words``.
+    """
+    ids = [rank.get(w, len(rank)) for review in reviews for w in review]
+    offsets = np.cumsum([0] + [len(r) for r in reviews]).astype(np.int64)
+    return np.array(ids, dtype=np.int32), offsets
+
+
+def _imdb_unlabelled_cache() -> dict[str, np.ndarray]:
+    """The unlabelled reviews as frequency ranks of the training vocabulary (built once)."""
+    cached = cache_dir() / _IMDB_UNLABELLED_CACHE
+    archive = dataset_file("imdb")
+    if cached.is_file() and cached.stat().st_mtime >= archive.stat().st_mtime:
+        arrays = _load_npz(cached)
+        if arrays is not None:
+            return arrays
+    rank = {word: i - 1 for word, i in imdb_word_index().items()}
+    reviews = [tokenize(text) for text in _split_texts(_imdb_text_cache(), "unsup")]
+    ids, offsets = _ranks(reviews, rank)
+    _atomic_savez(cached, unsup_ids=ids, unsup_offsets=offsets)
+    return {"unsup_ids": ids, "unsup_offsets": offsets}
+
+
+def _as_sequences(ranks: np.ndarray, offsets: np.ndarray, vocabulary_size: int, num_words: int | None,
+                  start_char: int, oov_char: int, index_from: int) -> list[list[int]]:
+    """Frequency ranks as Keras-style word indices, one list per review, each after ``start_char``."""
+    if num_words is not None and num_words <= index_from + 1:
+        raise ValueError(f"num_words must exceed index_from + 1 = {index_from + 1}")
+    ids = ranks.astype(np.int64) + index_from + 1
+    # Words outside the kept vocabulary (or never seen in training) become oov_char.
+    limit = vocabulary_size + index_from + 1
+    if num_words is not None:
+        limit = min(limit, num_words)
+    ids = np.where(ids < limit, ids, oov_char)
+    return [[start_char, *ids[a:b].tolist()] for a, b in zip(offsets[:-1], offsets[1:])]
 
 
 def imdb_word_index() -> dict[str, int]:
@@ -427,20 +464,12 @@ def load_imdb(
     if you want to keep them); ``max_samples`` keeps the first reviews of each split after
     shuffling, to size the data for a run profile.
     """
-    if num_words is not None and num_words <= index_from + 1:
-        raise ValueError(f"num_words must exceed index_from + 1 = {index_from + 1}")
     arrays = _imdb_tokens_cache()
     vocabulary_size = int(arrays["vocabulary_size"])
     result = []
     for split, split_seed in (("train", seed), ("test", seed * 2)):
-        ids = arrays[f"{split}_ids"].astype(np.int64) + index_from + 1
-        # Words outside the kept vocabulary (or never seen in training) become oov_char.
-        limit = vocabulary_size + index_from + 1
-        if num_words is not None:
-            limit = min(limit, num_words)
-        ids = np.where(ids < limit, ids, oov_char)
-        offsets = arrays[f"{split}_offsets"]
-        sequences = [[start_char, *ids[a:b].tolist()] for a, b in zip(offsets[:-1], offsets[1:])]
+        sequences = _as_sequences(arrays[f"{split}_ids"], arrays[f"{split}_offsets"], vocabulary_size,
+                                  num_words, start_char, oov_char, index_from)
         labels = arrays[f"{split}_labels"].astype(np.int64)
         order = np.random.RandomState(split_seed).permutation(len(sequences))
         x = np.empty(len(sequences), dtype=object)
@@ -453,6 +482,24 @@ def load_imdb(
             x, y = x[:max_samples], y[:max_samples]
         result.append((x, y))
     return tuple(result)
+
+
+def load_imdb_unlabelled(num_words: int | None = None, *, seed: int = 113, start_char: int = 1,
+                         oov_char: int = 2, index_from: int = 3, max_samples: int | None = None) -> np.ndarray:
+    """The 50,000 unlabelled IMDB reviews as word-index sequences, for pretraining.
+
+    Same vocabulary (counted on the training reviews) and conventions as :func:`load_imdb`, so
+    a model can read them and the labelled reviews alike. Returns an object array of Python
+    lists, shuffled with ``seed``; ``max_samples`` keeps the first ones, to size a run profile.
+    """
+    vocabulary_size = int(_imdb_tokens_cache()["vocabulary_size"])
+    arrays = _imdb_unlabelled_cache()
+    sequences = _as_sequences(arrays["unsup_ids"], arrays["unsup_offsets"], vocabulary_size, num_words,
+                              start_char, oov_char, index_from)
+    order = np.random.RandomState(seed * 3).permutation(len(sequences))[:max_samples]
+    out = np.empty(len(order), dtype=object)
+    out[:] = [sequences[i] for i in order]
+    return out
 
 
 def encode_review(text: str, num_words: int | None = None, *, start_char: int = 1,

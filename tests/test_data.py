@@ -211,3 +211,22 @@ def test_cache_files_are_complete_npz(imdb_archive, course_dirs):
         with np.load(cached) as npz:
             assert len(npz.files) > 0
     assert not list(cache.glob("*.tmp"))
+
+
+def test_unlabelled_reviews_share_the_training_vocabulary(imdb_archive):
+    (x_train, _), _ = data.load_imdb()
+    unlabelled = data.load_imdb_unlabelled()
+    # "film without a label": film and a are training words, without and label are not.
+    assert unlabelled.tolist() == [[1, FILM, 2, A, 2]]
+    assert data.load_imdb_unlabelled(num_words=6).tolist() == [[1, FILM, 2, 2, 2]]
+    assert data.load_imdb_unlabelled(max_samples=0).tolist() == []
+
+
+def test_unlabelled_reviews_are_cached(imdb_archive, monkeypatch):
+    first = data.load_imdb_unlabelled()
+
+    def no_retokenize(*_):
+        raise AssertionError("the unlabelled reviews were tokenised again")
+
+    monkeypatch.setattr(data, "tokenize", no_retokenize)
+    assert data.load_imdb_unlabelled().tolist() == first.tolist()

@@ -116,6 +116,52 @@ def test_best_recipe_trains_a_tiny_model():
         assert 0 <= recipes.evaluate_accuracy(best.model, seqs, labels, maxlen=16, bucketed=bucketed) <= 1
 
 
+def test_language_model_windows_shift_by_one_word():
+    inputs, targets = recipes.language_model_windows([[1, 5, 6], [1, 7, 8, 9]], window=3, output_words=8)
+    # the stream 1 5 6 1 7 8 9 makes two windows; 8 and 9 are beyond the 8 output words
+    assert sorted(map(tuple, inputs)) == [(1, 5, 6), (1, 7, 8)]
+    assert sorted(map(tuple, targets)) == [(5, 6, 1), (7, 2, 2)]
+    with pytest.raises(ValueError, match="shorter window"):
+        recipes.language_model_windows([[1, 5, 6]], window=3)
+
+
+def test_best_recipe_starts_from_the_language_models_embedding(monkeypatch):
+    rng = np.random.default_rng(2)
+    seqs = np.empty(40, dtype=object)
+    seqs[:] = [rng.integers(1, 30, size=rng.integers(3, 20)).tolist() for _ in range(40)]
+    labels = rng.integers(0, 2, size=40)
+    unlabelled = [rng.integers(1, 30, size=15).tolist() for _ in range(30)]
+    monkeypatch.setitem(recipes.PRETRAINING, "window", 8)
+    monkeypatch.setitem(recipes.PRETRAINING, "output_words", 20)
+    monkeypatch.setitem(recipes.PRETRAINING, "units", 4)
+    start = {}
+    fit_bucketed = recipes._fit_bucketed
+
+    def record_start(model, *args, **kwargs):
+        start["embedding"] = model.get_layer(index=0).get_weights()[0].copy()
+        return fit_bucketed(model, *args, **kwargs)
+
+    monkeypatch.setattr(recipes, "_fit_bucketed", record_start)
+    best = recipes.fit_best_recipe(seqs, labels, unlabelled, vocab_size=30, maxlen=16, batch_size=16,
+                                   epochs=1, units=4)
+    language_model = best.notes["pretraining"]
+    np.testing.assert_array_equal(start["embedding"],
+                                  language_model.model.get_layer("embedding").get_weights()[0])
+    # it read the 32 training reviews (not the 8 validation ones) and the 30 unlabelled ones
+    n_words = sum(len(s) for s in seqs[:32]) + 30 * 15
+    assert language_model.notes["windows"] == (n_words - 1) // 8
+    assert language_model.notes["words"] == 8 * language_model.notes["windows"]
+    assert best.seconds > language_model.seconds > 0
+    assert best.notes["settings"]["batch_size"] == 16
+    assert recipes.fit_best_recipe(seqs, labels, vocab_size=30, maxlen=16, batch_size=16, epochs=1,
+                                   units=4).notes["pretraining"] is None
+
+
+def test_best_settings_follow_the_faster_recipes_switch():
+    assert recipes.best_settings(5_000) == {"batch_size": 32, "learning_rate": 2e-3}
+    assert recipes.best_settings(25_000) == {"batch_size": 128, "learning_rate": 3e-3}
+
+
 def test_faster_settings_switch_to_large_batches_at_full_size():
     small = recipes.faster_settings(5_000)
     full = recipes.faster_settings(25_000)
