@@ -322,14 +322,20 @@ def _read_imdb_archive(archive: Path) -> dict[str, list[tuple[int, int, str]]]:
     return reviews
 
 
+def _fresh_imdb_cache(name: str) -> dict[str, np.ndarray] | None:
+    """The arrays of the processed cache file ``name``, if it is readable and newer than the archive."""
+    cached = cache_dir() / name
+    if cached.is_file() and cached.stat().st_mtime >= dataset_file("imdb").stat().st_mtime:
+        return _load_npz(cached)
+    return None
+
+
 def _imdb_text_cache() -> dict[str, np.ndarray]:
     """Load (building once) the decoded reviews of every split."""
+    arrays = _fresh_imdb_cache(_IMDB_TEXT_CACHE)
+    if arrays is not None:
+        return arrays
     archive = dataset_file("imdb")
-    cached = cache_dir() / _IMDB_TEXT_CACHE
-    if cached.is_file() and cached.stat().st_mtime >= archive.stat().st_mtime:
-        arrays = _load_npz(cached)
-        if arrays is not None:
-            return arrays
     reviews = _read_imdb_archive(archive)
     if len(reviews["train"]) == 0 or len(reviews["test"]) == 0:
         raise DatasetError(
@@ -344,7 +350,7 @@ def _imdb_text_cache() -> dict[str, np.ndarray]:
         arrays[f"{split}_bytes"] = np.frombuffer(b"".join(encoded), dtype=np.uint8)
         arrays[f"{split}_offsets"] = np.cumsum([0] + [len(b) for b in encoded]).astype(np.int64)
         arrays[f"{split}_labels"] = np.array([label for _, label, _ in items], dtype=np.int8)
-    _atomic_savez(cached, **arrays)
+    _atomic_savez(cache_dir() / _IMDB_TEXT_CACHE, **arrays)
     return arrays
 
 
@@ -378,12 +384,9 @@ def tokenize(text: str) -> list[str]:
 
 def _imdb_tokens_cache() -> dict[str, np.ndarray]:
     """Every review as frequency ranks (0 = most frequent word), vocabulary from train only."""
-    cached = cache_dir() / _IMDB_TOKENS_CACHE
-    archive = dataset_file("imdb")
-    if cached.is_file() and cached.stat().st_mtime >= archive.stat().st_mtime:
-        arrays = _load_npz(cached)
-        if arrays is not None:
-            return arrays
+    arrays = _fresh_imdb_cache(_IMDB_TOKENS_CACHE)
+    if arrays is not None:
+        return arrays
     arrays = _imdb_text_cache()
     tokenized = {s: [tokenize(t) for t in _split_texts(arrays, s)] for s in ("train", "test")}
     counts = Counter(word for review in tokenized["train"] for word in review)
@@ -397,7 +400,7 @@ def _imdb_tokens_cache() -> dict[str, np.ndarray]:
     for split, reviews in tokenized.items():
         out[f"{split}_ids"], out[f"{split}_offsets"] = _ranks(reviews, rank)
         out[f"{split}_labels"] = arrays[f"{split}_labels"]
-    _atomic_savez(cached, **out)
+    _atomic_savez(cache_dir() / _IMDB_TOKENS_CACHE, **out)
     return out
 
 
@@ -413,16 +416,13 @@ def _ranks(reviews: list[list[str]], rank: dict[str, int]) -> tuple[np.ndarray, 
 
 def _imdb_unlabelled_cache() -> dict[str, np.ndarray]:
     """The unlabelled reviews as frequency ranks of the training vocabulary (built once)."""
-    cached = cache_dir() / _IMDB_UNLABELLED_CACHE
-    archive = dataset_file("imdb")
-    if cached.is_file() and cached.stat().st_mtime >= archive.stat().st_mtime:
-        arrays = _load_npz(cached)
-        if arrays is not None:
-            return arrays
+    arrays = _fresh_imdb_cache(_IMDB_UNLABELLED_CACHE)
+    if arrays is not None:
+        return arrays
     rank = {word: i - 1 for word, i in imdb_word_index().items()}
     reviews = [tokenize(text) for text in _split_texts(_imdb_text_cache(), "unsup")]
     ids, offsets = _ranks(reviews, rank)
-    _atomic_savez(cached, unsup_ids=ids, unsup_offsets=offsets)
+    _atomic_savez(cache_dir() / _IMDB_UNLABELLED_CACHE, unsup_ids=ids, unsup_offsets=offsets)
     return {"unsup_ids": ids, "unsup_offsets": offsets}
 
 
