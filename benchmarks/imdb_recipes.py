@@ -18,7 +18,9 @@ documents logged within a third of the seed's time (wall time, the goal on an id
 CPU time, which a busy machine distorts less), and whether the best recipe reached 88% (only the
 ``full`` profile trains on enough reviews to expect either). ``--skip-seed SECONDS`` replaces
 the seed run by a CPU time measured before (the accuracy column then shows the source documents'
-86.2%). Results are also written to ``benchmarks/results/imdb_recipes_<profile>.csv``.
+86.2%). ``--repeats N`` trains every recipe N times, interleaved, and reports the median times
+(wall times on a virtual machine vary by up to a third between identical runs). Results are also
+written to ``benchmarks/results/imdb_recipes_<profile>.csv``.
 
 This is a benchmark, not a test: it never fails on a slow or inaccurate run. Timings on a shared
 machine vary with its load (the load average is printed at the start and the end); the CPU time
@@ -35,6 +37,8 @@ import platform
 import subprocess
 import sys
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULT = "RESULT "  # prefix of the line where a child process reports its recipe
@@ -108,11 +112,15 @@ def main() -> int:
                              f"best-no-lm is the best recipe without its pretraining")
     parser.add_argument("--skip-seed", type=float, metavar="CPU_SECONDS",
                         help="do not train the seed recipe; compare with this CPU time measured before")
+    parser.add_argument("--repeats", type=int, default=1,
+                        help="train every recipe this many times, interleaved, and report the median times")
     parser.add_argument("--child", choices=RECIPES, help=argparse.SUPPRESS)
     args = parser.parse_args()
     asked = {n.strip() for n in args.recipes.split(",")}
     if asked - set(RECIPES):
         parser.error(f"unknown recipe(s) {', '.join(sorted(asked - set(RECIPES)))}; choose from {', '.join(RECIPES)}")
+    if args.repeats < 1:
+        parser.error("--repeats must be at least 1")
     wanted = [name for name in RECIPES if name in asked]
     os.environ["LSTM_COURSE_PROFILE"] = args.profile
     sys.path.insert(0, str(ROOT))
@@ -136,12 +144,24 @@ def main() -> int:
         rows.append(("seed (earlier run)", sizes["seed_epochs"], sizes["seed_epochs"], float("nan"),
                      args.skip_seed, recipes.SEED_TEST_ACCURACY["LSTM"]))
         wanted = [name for name in wanted if name != "seed"]
-    for name in wanted:
-        rows.append(train_in_child(name, args.profile, args.seed))
-        print(f"  {name} recipe done: {rows[-1][3]:.0f} s, test accuracy {rows[-1][5]:.1%}", flush=True)
+    runs = {name: [] for name in wanted}
+    for repeat in range(args.repeats):  # interleaved, so that a slow spell of the machine hits every recipe
+        for name in wanted:
+            runs[name].append(train_in_child(name, args.profile, args.seed))
+            which = f" (run {repeat + 1} of {args.repeats})" if args.repeats > 1 else ""
+            print(f"  {name} recipe done{which}: {runs[name][-1][3]:.0f} s wall, {runs[name][-1][4]:.0f} s CPU, "
+                  f"test accuracy {runs[name][-1][5]:.1%}", flush=True)
+    if args.repeats > 1 and {"seed", "faster"} <= set(wanted):
+        shares = [f"{fast[3] / seed[3]:.0%}" for seed, fast in zip(runs["seed"], runs["faster"])]
+        print(f"  faster recipe's share of the seed's wall time, run by run: {', '.join(shares)}")
+    for name in wanted:  # the median run of each recipe (its accuracy is the same in every run)
+        results = runs[name]
+        rows.append((name, results[0][1], results[0][2], *(float(np.median([r[i] for r in results])) for i in (3, 4, 5))))
 
     seed_cpu = next((cpu for name, _, _, _, cpu, _ in rows if name.startswith("seed")), None)
     print()
+    if args.repeats > 1:
+        print(f"medians of {args.repeats} runs:")
     print(f"{'recipe':<20}{'epochs run':>11}{'wall time':>12}{'CPU time':>12}{'CPU / seed':>12}{'test accuracy':>15}")
     for name, ran, planned, wall, cpu, acc in rows:
         ratio = f"{cpu / seed_cpu:.0%}" if seed_cpu else "n/a"
