@@ -63,8 +63,9 @@ BEST_RECIPE = {"maxlen": 400, "batch_size": 128, "epochs": 3, "learning_rate": 3
 # On fewer than LARGE_BATCH_MIN_REVIEWS labelled reviews, batches of 32, as the faster recipe.
 BEST_RECIPE_SMALL = {"batch_size": 32, "learning_rate": 2e-3}
 # The language model that pretrains the best recipe's embedding: windows of 100 words cut from
-# the reviews joined end to end, an LSTM(128), and a softmax over the 2,000 most frequent words
-# (rarer next words count as unknown: a softmax over all 10,000 made an epoch four times slower).
+# the reviews joined end to end, an LSTM(128), and a softmax over the first 2,000 word indices (the
+# markers and the 1,996 most frequent words; rarer next words count as unknown: a softmax over all
+# 10,000 made an epoch four times slower).
 PRETRAINING = {"window": 100, "batch_size": 128, "epochs": 1, "learning_rate": 3e-3, "clipnorm": 1.0,
                "units": 128, "output_words": 2_000}
 # The source documents' published test accuracies (5 epochs on all 25,000 reviews).
