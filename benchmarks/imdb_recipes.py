@@ -156,7 +156,8 @@ def main() -> int:
         print(f"  faster recipe's share of the seed's wall time, run by run: {', '.join(shares)}")
     for name in wanted:  # the median run of each recipe (its accuracy is the same in every run)
         results = runs[name]
-        rows.append((name, results[0][1], results[0][2], *(float(np.median([r[i] for r in results])) for i in (3, 4, 5))))
+        medians = (float(np.median([r[i] for r in results])) for i in (3, 4, 5))  # wall, CPU, accuracy
+        rows.append((name, results[0][1], results[0][2], *medians))
 
     seed_cpu = next((cpu for name, _, _, _, cpu, _ in rows if name.startswith("seed")), None)
     print()

@@ -214,7 +214,6 @@ def test_cache_files_are_complete_npz(imdb_archive, course_dirs):
 
 
 def test_unlabelled_reviews_share_the_training_vocabulary(imdb_archive):
-    (x_train, _), _ = data.load_imdb()
     unlabelled = data.load_imdb_unlabelled()
     # "film without a label": film and a are training words, without and label are not.
     assert unlabelled.tolist() == [[1, FILM, 2, A, 2]]
