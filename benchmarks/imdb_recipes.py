@@ -7,8 +7,9 @@
 The recipes (``lstm_course/recipes.py``, the same code as the chapter "Sentiment analysis on
 IMDB") train on the same reviews, one after the other on this machine, each in a fresh Python
 process (a recipe trained second in a used process ran up to a third slower): the seed recipe the
-source documents' LSTM(128) classifier; the faster recipe the same weights, reading the average
-of the LSTM's outputs over up to ``FASTER_RECIPE["maxlen"]`` words; the best recipe a masked
+source documents' LSTM(128) classifier; the faster recipe the seed's embedding and output layer
+around an LSTM(64), reading the average of its outputs over up to ``FASTER_RECIPE["maxlen"]``
+words; the best recipe a masked
 bidirectional LSTM that reads up to ``BEST_RECIPE["maxlen"]`` words, its embedding pretrained by
 an LSTM language model on the unlabelled reviews (``--recipes best-no-lm`` trains it without the
 pretraining). The script prints, for each, the wall time and CPU time of ``fit`` (for the best

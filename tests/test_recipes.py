@@ -15,8 +15,10 @@ def test_seed_classifiers_have_the_errata_parameter_counts():
     # masking changes the computation, not the weights
     assert trainable_params(recipes.build_seed_classifier("LSTM", mask_zero=True)) == 1_411_713
     assert trainable_params(recipes.build_large_classifier()) == 2_625_665
-    # the faster recipe reads the LSTM's outputs differently, with the same weights
-    assert trainable_params(recipes.build_faster_classifier()) == 1_411_713
+    # the faster recipe reads the outputs of a smaller LSTM; with 128 units it has the seed's weights
+    assert trainable_params(recipes.build_faster_classifier()) == 10_000 * 128 + lstm_param_count(128, 64) + 64 + 1
+    assert trainable_params(recipes.build_faster_classifier()) == 1_329_473
+    assert trainable_params(recipes.build_faster_classifier(units=128)) == 1_411_713
 
 
 def test_small_classifier_counts_and_output_shape():
@@ -80,7 +82,7 @@ def test_recipes_train_and_time_a_tiny_model(monkeypatch):
     assert fast.notes["best_epoch"] in (1, 2)
     assert fast.notes["time_steps"]["bucketed"] <= fast.notes["time_steps"]["padded"]
     assert fast.notes["settings"] == {"batch_size": 16, "epochs": 2, "learning_rate": 2e-3, "clipnorm": None,
-                                      "maxlen": 12}
+                                      "maxlen": 12, "units": recipes.FASTER_RECIPE["units"]}
 
 
 def test_cosine_decay_falls_to_zero_over_the_planned_epochs():
