@@ -5,15 +5,14 @@
     python benchmarks/imdb_trials.py --tokens imdb_tokens_v2.npz       # a copied token cache, no archive
 
 This is how the faster recipe's changes were chosen (see "Full size" in benchmarks/README.md).
-Unlike ``imdb_recipes.py`` it runs on any Keras backend and needs neither TensorFlow nor the rest of
-``lstm_course``: it loads ``lstm_course/data.py`` on its own, and pads length buckets to a multiple
-of 50 words so that JAX compiles a few shapes only. So it runs where TensorFlow is not installed,
+Unlike ``imdb_recipes.py`` it runs on any Keras backend and does not need TensorFlow (with
+``KERAS_BACKEND=jax``, ``import lstm_course`` leaves TensorFlow alone), and it pads length buckets
+to a multiple of 50 words so that JAX compiles a few shapes only. So it runs where TensorFlow is not installed,
 such as a GPU machine with JAX. Every trial trains on the first 20,000 training reviews, validates
 on the last 5,000 and tests on all 25,000 after each epoch, with random seed 22; the results are
 appended to ``benchmarks/results/imdb_trials.jsonl``. A benchmark, not a test.
 """
 import argparse
-import importlib.util
 import json
 import os
 import sys
@@ -30,11 +29,9 @@ parser.add_argument("--budget", type=float, default=float("inf"), help="start no
 parser.add_argument("--tokens", type=Path, help="an imdb_tokens_v2.npz to use instead of building it from the archive")
 args = parser.parse_args()
 
-# lstm_course/__init__ imports TensorFlow; the data module alone does not.
-spec = importlib.util.spec_from_file_location("lstm_course_data", ROOT / "lstm_course" / "data.py")
-data = importlib.util.module_from_spec(spec)
-sys.modules[spec.name] = data
-spec.loader.exec_module(data)
+# With KERAS_BACKEND set to another backend, the package does not import TensorFlow.
+sys.path.insert(0, str(ROOT))
+from lstm_course import data  # noqa: E402
 if args.tokens:
     tokens = data._load_npz(args.tokens)
     if tokens is None:

@@ -84,7 +84,10 @@ def compiled_forward(model):
         shape = getattr(model, "input_shape", None)
         length = shape[1] if shape is not None and len(shape) == 2 else None
         spec = tf.TensorSpec((None, length), tf.int32)
-        _COMPILED[model] = tf.function(lambda x: model(x, training=False), input_signature=[spec])
+        # The function holds the model only weakly: a strong reference from the value would keep
+        # the key, and so the model with all its weights, alive for ever.
+        model_ref = weakref.ref(model)
+        _COMPILED[model] = tf.function(lambda x: model_ref()(x, training=False), input_signature=[spec])
     return _COMPILED[model]
 
 

@@ -50,6 +50,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .sequences import bucketed_dataset, language_model_windows, pad, padded_steps, split_validation
+
 SEED_RECIPE = {"maxlen": 200, "batch_size": 32, "epochs": 5, "learning_rate": 1e-3, "validation_split": 0.2}
 # The faster recipe's settings for the full-size task (20,000 training reviews). Large batches pay
 # only when there are enough reviews to give many updates per epoch: below
@@ -171,69 +173,14 @@ def build_large_classifier(vocab_size: int = 10_000, embedding_dim: int = 128, u
     return model
 
 
-def pad(sequences, maxlen: int = 200) -> np.ndarray:
-    """Pad with zeros in front and keep the last ``maxlen`` words, as the source documents do."""
-    import keras
-
-    return keras.utils.pad_sequences(list(sequences), maxlen=maxlen)
 
 
-def split_validation(sequences, labels, validation_split: float = 0.2):
-    """The split of ``fit(validation_split=...)``: the *last* fraction of the samples is held out."""
-    n_val = int(round(len(sequences) * validation_split))
-    n_fit = len(sequences) - n_val
-    return (sequences[:n_fit], labels[:n_fit]), (sequences[n_fit:], labels[n_fit:])
 
 
-def length_batches(sequences, labels, batch_size: int, maxlen: int, *, rng=None):
-    """Batches of reviews of similar length, each padded only to its own longest review.
-
-    Reviews are sorted by length (ties broken at random), cut into batches of ``batch_size``,
-    and the order of the batches is shuffled. Longer reviews keep their last ``maxlen`` words.
-    Padding goes after the words: with a mask the result is the same either way, and on a GPU
-    TensorFlow's fused cuDNN kernel accepts a mask only if the padding is at the end.
-    Returns a list of ``(x, y)`` pairs, ``x`` of shape (batch, length <= maxlen).
-    """
-    import keras
-
-    rng = np.random.default_rng(rng)
-    lengths = np.minimum([len(s) for s in sequences], maxlen)
-    order = np.lexsort((rng.random(len(lengths)), lengths))  # by length, random among equals
-    batches = []
-    for start in range(0, len(order), batch_size):
-        idx = order[start:start + batch_size]
-        x = keras.utils.pad_sequences([sequences[i] for i in idx], maxlen=int(lengths[idx].max()),
-                                      padding="post")
-        batches.append((x.astype("int32"), np.asarray(labels)[idx].astype("float32")))
-    return [batches[k] for k in rng.permutation(len(batches))]
 
 
-def bucketed_dataset(sequences, labels, batch_size: int, maxlen: int, *, seed: int = 0):
-    """A ``tf.data.Dataset`` of :func:`length_batches`, re-shuffled at every epoch."""
-    import tensorflow as tf
-
-    rng = np.random.default_rng(seed)
-    n_batches = -(-len(sequences) // batch_size)
-
-    def generate():
-        yield from length_batches(sequences, labels, batch_size, maxlen, rng=rng)
-
-    # The signature says that every batch may have its own length (Keras would otherwise fix the
-    # length of the first batches it sees).
-    signature = (tf.TensorSpec((None, None), tf.int32), tf.TensorSpec((None,), tf.float32))
-    dataset = tf.data.Dataset.from_generator(generate, output_signature=signature)
-    # A known number of batches lets Keras size its epochs (and show no "ran out of data" warning).
-    return dataset.apply(tf.data.experimental.assert_cardinality(n_batches))
 
 
-def padded_steps(sequences, batch_size: int, maxlen: int, *, bucketed: bool) -> int:
-    """Time steps an epoch runs (summed over batches), with or without length bucketing."""
-    lengths = np.minimum([len(s) for s in sequences], maxlen)
-    if not bucketed:
-        return int(len(lengths) * maxlen)
-    ordered = np.sort(lengths)
-    return int(sum(ordered[k:k + batch_size].max() * len(ordered[k:k + batch_size])
-                   for k in range(0, len(ordered), batch_size)))
 
 
 def fit_seed_recipe(sequences, labels, kind: str = "LSTM", *, vocab_size: int = 10_000,
@@ -332,22 +279,6 @@ def build_best_classifier(vocab_size: int = 10_000, embedding_dim: int = 128, un
                                 vocab_size, embedding_dim, dropout, learning_rate, clipnorm, "best_lstm_classifier")
 
 
-def language_model_windows(sequences, window: int = PRETRAINING["window"],
-                           output_words: int = PRETRAINING["output_words"], *, seed: int = 0):
-    """Inputs and targets for next-word prediction: the reviews joined end to end (each begins
-    with its start marker) and cut into shuffled windows of ``window`` words; the targets are the
-    same windows one word later, with indices from ``output_words`` on replaced by 2 (unknown).
-    """
-    stream = np.concatenate([np.asarray(review, dtype=np.int32) for review in sequences])
-    n = (len(stream) - 1) // window
-    if n == 0:
-        raise ValueError(f"{len(stream)} words make no window of {window} words and a next word; "
-                         f"give more reviews or a shorter window")
-    inputs = stream[:n * window].reshape(n, window)
-    targets = stream[1:n * window + 1].reshape(n, window)
-    targets = np.where(targets < output_words, targets, 2)
-    order = np.random.default_rng(seed).permutation(n)
-    return inputs[order], targets[order]
 
 
 def build_language_model(vocab_size: int = 10_000, embedding_dim: int = 128, *,

@@ -1,4 +1,5 @@
-"""Real time series that ship inside installed packages, and a chronological split.
+"""Time series: two real ones that ship inside installed packages, chronological splits, windows
+and the baselines every forecast must beat.
 
 Nothing here downloads: both files are part of a package that the course installs.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -78,3 +80,123 @@ def chronological_split(n: int, fractions=(0.7, 0.15, 0.15)) -> tuple[slice, ...
     if any(s.stop <= s.start for s in slices):
         raise ValueError(f"{n} points are too few for the fractions {fractions}")
     return slices
+
+
+# --------------------------------------------------------------------------- windows
+
+
+@dataclass
+class Windows:
+    """Input windows cut from a series and the values that follow each one.
+
+    ``x[k]`` is ``features[ends[k] - window + 1 : ends[k] + 1]``, shape (window, n_features): what
+    is known when the forecast is made, at the window's last step ``ends[k]``. ``y[k]`` holds the
+    next ``horizon`` values of the target, ``target[ends[k] + 1 : ends[k] + horizon + 1]``, shape
+    (horizon,) for a one-dimensional target or (horizon, n_targets); ``y[:, h - 1]`` is the value
+    ``h`` steps ahead. ``y`` is None when ``horizon`` is 0 (windows to reconstruct, not to forecast).
+    """
+
+    x: np.ndarray
+    y: np.ndarray | None
+    ends: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+
+def make_windows(features, window: int, horizon: int = 1, *, target=None, split: slice | None = None,
+                 stride: int = 1) -> Windows:
+    """Cut a series into windows of ``window`` steps and the ``horizon`` values after each one.
+
+    ``features`` is (T,) or (T, n_features); ``target`` (default: ``features``) is the series to
+    forecast, (T,) or (T, n_targets). Windows end every ``stride`` steps.
+
+    ``split`` (a slice of time steps, as :func:`chronological_split` returns) keeps the windows
+    whose *targets* all lie inside it: the inputs of the first ones reach back before the split's
+    start, which is fair, since the past is known when a forecast is made, while no target of one
+    split is ever a target of another. With ``horizon=0`` it keeps the windows that lie inside it.
+    """
+    if window < 1 or horizon < 0 or stride < 1:
+        raise ValueError(f"need window >= 1, horizon >= 0 and stride >= 1, got window={window}, "
+                         f"horizon={horizon}, stride={stride}")
+    features = np.asarray(features, dtype=np.float32)
+    if target is None and horizon > 0:
+        target = features  # a (T,) series forecasts itself with y of shape (n, horizon)
+    if features.ndim == 1:
+        features = features[:, None]
+    if features.ndim != 2:
+        raise ValueError(f"features must have shape (T,) or (T, n_features), got {features.shape}")
+    target = None if horizon == 0 else np.asarray(target, dtype=np.float32)
+    if target is not None and len(target) != len(features):
+        raise ValueError(f"target has {len(target)} steps but features have {len(features)}")
+    first_end, last_end = window - 1, len(features) - 1 - horizon
+    if split is not None:
+        start, stop, _ = split.indices(len(features))
+        if horizon == 0:
+            first_end, last_end = max(first_end, start + window - 1), min(last_end, stop - 1)
+        else:
+            first_end, last_end = max(first_end, start - 1), min(last_end, stop - 1 - horizon)
+    ends = np.arange(first_end, last_end + 1, stride)
+    if len(ends) == 0:
+        where = "" if split is None else f" inside the split {split.start}:{split.stop}"
+        raise ValueError(f"a series of {len(features)} steps has no window of {window} steps followed by "
+                         f"{horizon} target steps{where}")
+    steps = ends[:, None] + np.arange(-window + 1, 1)
+    x = features[steps]
+    y = None if target is None else target[ends[:, None] + np.arange(1, horizon + 1)]
+    return Windows(x=x, y=y, ends=ends)
+
+
+# --------------------------------------------------------------------------- baselines
+
+
+def persistence(windows: Windows, column: int = 0, horizon: int | None = None) -> np.ndarray:
+    """"Tomorrow is like today": the window's last value of feature ``column``, for every horizon.
+
+    Returns (n, horizon) with ``horizon`` taken from ``windows.y`` unless given.
+    """
+    horizon = windows.y.shape[1] if horizon is None else horizon
+    return np.repeat(windows.x[:, -1, column][:, None], horizon, axis=1)
+
+
+def harmonics(days, order: int = 2, period: float = 365.25) -> np.ndarray:
+    """Seasonal regressors for each day (day of the year, or any day count): a constant, then
+    ``sin(2 pi k d / period)`` and ``cos(...)`` for k = 1..order. Shape (len(days), 1 + 2 * order).
+
+    A least-squares fit of a series on them is its *climatology*: the usual value for the date.
+    """
+    if order < 0:
+        raise ValueError(f"order must be >= 0, not {order}")
+    angle = 2 * np.pi * np.asarray(days, dtype=np.float64) / period
+    columns = [np.ones_like(angle)]
+    for k in range(1, order + 1):
+        columns += [np.sin(k * angle), np.cos(k * angle)]
+    return np.stack(columns, axis=-1)
+
+
+def least_squares_weights(x, y, rcond: float = 1e-6) -> tuple[np.ndarray, np.ndarray]:
+    """The linear forecast with the least squared error on (x, y): ``kernel`` and ``bias`` of a
+    ``Dense`` layer that reads the flattened window.
+
+    ``x`` is (n, window, n_features) or (n, n_inputs); ``y`` is (n,) or (n, n_outputs). ``rcond``
+    ignores directions of the inputs that the data do not pin down (the windows of a clean sine
+    span only two), instead of fitting huge weights to rounding noise.
+    """
+    x = np.asarray(x, dtype=np.float64).reshape(len(x), -1)
+    y = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+    design = np.c_[x, np.ones(len(x))]
+    coef, *_ = np.linalg.lstsq(design, y, rcond=rcond)
+    return coef[:-1].astype(np.float32), coef[-1].astype(np.float32)
+
+
+def least_squares_model(x, y, rcond: float = 1e-6):
+    """A Keras model ``Flatten -> Dense`` holding :func:`least_squares_weights`: the best linear
+    forecaster, found in one step instead of by gradient descent. Trainable params:
+    ``x[0].size * n_outputs + n_outputs``."""
+    import keras
+
+    kernel, bias = least_squares_weights(x, y, rcond)
+    model = keras.Sequential([keras.Input(shape=np.shape(x)[1:]), keras.layers.Flatten(),
+                              keras.layers.Dense(kernel.shape[1])], name="least_squares")
+    model.layers[-1].set_weights([kernel, bias])
+    return model

@@ -9,18 +9,19 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import nbformat
+
+from lstm_course.profiles import current_profile
 
 ROOT = Path(__file__).resolve().parents[1]
 EXECUTED_DIR = ROOT / "_build" / "nbval"
 
 
 def run_profile() -> str:
-    """The profile the notebooks run under (the same rule as ``lstm_course.profiles``, without importing TensorFlow)."""
-    return os.environ.get("LSTM_COURSE_PROFILE", "").strip().lower() or "standard"
+    """The profile the notebooks run under."""
+    return current_profile()
 
 
 def fingerprint(nb) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from lstm_course.profiles import current_profile
 from tests.executed import executed_copy
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,7 +56,7 @@ def build_site(out: Path) -> tuple[Path, list[str]]:
     """Build the site under ``out`` with ``-W``; return the HTML folder and the reused notebooks."""
     stage = out / "book"
     reused = stage_book(stage)
-    env = dict(os.environ, LSTM_COURSE_PROFILE=os.environ.get("LSTM_COURSE_PROFILE", "quick"))
+    env = dict(os.environ, LSTM_COURSE_PROFILE=current_profile())  # the profile nbval ran
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     result = subprocess.run(
         [str(jupyter_book), "build", str(stage), "--path-output", str(out), "-W", "--keep-going"],

@@ -115,3 +115,21 @@ def test_generate_with_a_keras_model_traces_once():
 
 def test_detokenize_attaches_punctuation():
     assert detokenize(["a", "film", "(", "good", ")", ",", "really", "!"]) == "a film (good), really!"
+
+
+def test_compiled_forward_does_not_keep_the_model_alive():
+    import gc
+    import weakref
+
+    from lstm_course import generation
+
+    model = keras.Sequential([keras.Input((None,), dtype="int32"), keras.layers.Embedding(10, 4),
+                              keras.layers.LSTM(3, return_sequences=True), keras.layers.Dense(10)])
+    forward = compiled_forward(model)
+    assert np.asarray(forward(np.array([[1, 2, 3]], dtype="int32"))).shape == (1, 3, 10)
+    assert compiled_forward(model) is forward  # traced once per model
+    alive = weakref.ref(model)
+    del model, forward
+    gc.collect()
+    assert alive() is None, "the compiled forward pass keeps its model (and every weight) in memory"
+    assert len(generation._COMPILED) == 0

@@ -86,10 +86,18 @@ def test_plot_single_unit_draws_input_gates_and_states():
     assert len(fig.axes[1].lines) == 3 and len(fig.axes[2].lines) >= 2
 
 
-def test_gate_explorer_builds_its_controls_and_reacts():
+def test_gate_explorer_builds_its_controls_and_redraws_what_they_set(monkeypatch):
+    drawn = []
+    monkeypatch.setattr(widgets, "plot_single_unit", lambda x, trace, **kw: drawn.append((x, trace)) or plt.figure())
     box = widgets.gate_explorer()
-    grid, output = box.children
+    grid, _output = box.children
     assert len(grid.children) == 1 + len(widgets.DEFAULT_GATES)
+    assert len(drawn) == 1 and drawn[0][1].c[0, 19, 0] > 0.5  # the defaults store and hold the first pulse
     forget_bias = next(c for c in grid.children if getattr(c, "description", "") == "b_forget")
-    forget_bias.value = -4.0  # triggers a redraw; it must not raise
-    assert forget_bias.value == -4.0
+    forget_bias.value = -4.0  # a closed forget gate: the memory leaks away
+    assert len(drawn) == 2 and abs(drawn[1][1].c[0, 15, 0]) < 0.01
+    chooser = grid.children[0]
+    chooser.value = "step"
+    x, trace = drawn[-1]
+    np.testing.assert_array_equal(x, widgets.explorer_input("step"))
+    assert trace.forget[0, :, 0].max() < 0.05  # the slider setting is kept when the input changes
