@@ -133,3 +133,100 @@ def generate(model, vectorizer, seed_text: str, n_words: int, temperature: float
         ids.append(next_id)
         new_words.append(index_to_word[next_id])
     return detokenize([seed_text.strip(), *new_words])
+
+
+# --------------------------------------------------------------------------- carrying the state
+
+
+def sample_with_state(step, state, prompt_ids, n_tokens: int, temperature: float = 1.0, rng=None, *,
+                      from_logits: bool = True, banned=()) -> list[int]:
+    """Continue ``prompt_ids`` by ``n_tokens`` ids, reading every token exactly once.
+
+    ``step(token_id, state) -> (scores, state)`` advances a recurrent model by one token: it takes
+    an int and the state after the tokens so far (for an LSTM, the pair (h, C) of every layer) and
+    returns the scores of the next token (one vector) and the new state. The prompt is read token
+    by token, then each sampled token is fed back. Generating n tokens costs n steps, where
+    re-reading the whole text for every new token (what a model without a carried state must do)
+    costs 1 + 2 + ... + n, about n²/2. ``temperature``, ``rng``, ``from_logits`` and ``banned`` are
+    those of :func:`sample_next`. Returns the new ids only.
+    """
+    prompt_ids = [int(i) for i in prompt_ids]
+    if not prompt_ids:
+        raise ValueError("the prompt needs at least one token: the first step reads it")
+    if n_tokens < 0:
+        raise ValueError(f"n_tokens must be >= 0, not {n_tokens}")
+    rng = np.random.default_rng() if rng is None else rng
+    for token in prompt_ids:
+        scores, state = step(token, state)
+    new_ids = []
+    for _ in range(n_tokens):
+        token = sample_next(np.asarray(scores), temperature, rng, from_logits=from_logits, banned=banned)
+        new_ids.append(token)
+        scores, state = step(token, state)
+    return new_ids
+
+
+def recurrent_step(model):
+    """The one-token step of a Keras next-token model, for :func:`sample_with_state`.
+
+    The model must be a stack ``Embedding -> recurrent layer(s) -> Dense`` (``LSTM``, ``GRU`` or
+    ``SimpleRNN`` layers with ``return_sequences=True``; ``Dropout`` layers are skipped, as at
+    inference). The step calls each layer's cell once, on the new token alone, with the state the
+    previous step returned, compiled as one ``tf.function``. Returns ``(step, initial_state)``:
+    the state is a list with one list of tensors per recurrent layer (``[h, C]`` for an LSTM).
+    """
+    import keras
+    import tensorflow as tf
+
+    layers = [layer for layer in model.layers if not isinstance(layer, (keras.layers.InputLayer, keras.layers.Dropout))]
+    recurrent_types = (keras.layers.LSTM, keras.layers.GRU, keras.layers.SimpleRNN)
+    kinds = " -> ".join(type(layer).__name__ for layer in layers)
+    if (len(layers) < 3 or not isinstance(layers[0], keras.layers.Embedding)
+            or not all(isinstance(layer, recurrent_types) for layer in layers[1:-1])
+            or not isinstance(layers[-1], keras.layers.Dense)):
+        raise ValueError(f"expected Embedding -> LSTM/GRU/SimpleRNN layer(s) -> Dense, got {kinds}")
+    embedding, recurrent, head = layers[0], layers[1:-1], layers[-1]
+    if any(layer.go_backwards for layer in recurrent):
+        raise ValueError("a layer that reads backwards cannot generate one token at a time")
+
+    def sizes(cell):
+        size = cell.state_size
+        return list(size) if isinstance(size, (list, tuple)) else [size]
+
+    initial_state = [[tf.zeros((1, n)) for n in sizes(layer.cell)] for layer in recurrent]
+
+    @tf.function(reduce_retracing=True)
+    def one_step(token, states):
+        x = embedding(tf.reshape(token, (1,)))
+        new_states = []
+        for layer, state in zip(recurrent, states):
+            x, state = layer.cell(x, list(state), training=False)
+            new_states.append(list(state) if isinstance(state, (list, tuple)) else [state])
+        return head(x)[0], new_states
+
+    def step(token, states):
+        scores, states = one_step(tf.constant(token, dtype=tf.int32), states)
+        return scores.numpy(), states
+
+    return step, initial_state
+
+
+def generate_with_state(model, vectorizer, seed_text: str, n_words: int, temperature: float = 1.0,
+                        rng=None, *, from_logits: bool = True, banned_tokens=("", "[UNK]")) -> str:
+    """Like :func:`generate`, for a model that predicts the next token at every position: read the
+    seed once and carry the recurrent state forward (:func:`recurrent_step`), so that every new
+    word costs one step of the model instead of a pass over the whole text."""
+    vocabulary = list(vectorizer.get_vocabulary())
+    banned = [i for i, word in enumerate(vocabulary) if word in banned_tokens]
+    step, state = recurrent_step(model)
+    ids = _token_ids(vectorizer, seed_text)
+    if not ids:
+        raise ValueError("the seed text has no known tokens")
+
+    def step_in_vocabulary(token, state):
+        scores, state = step(token, state)
+        return scores[:len(vocabulary)], state  # an output without a word is never chosen
+
+    new_ids = sample_with_state(step_in_vocabulary, state, ids, n_words, temperature, rng,
+                                from_logits=from_logits, banned=banned)
+    return detokenize([seed_text.strip(), *(vocabulary[i] for i in new_ids)])

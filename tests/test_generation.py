@@ -133,3 +133,63 @@ def test_compiled_forward_does_not_keep_the_model_alive():
     gc.collect()
     assert alive() is None, "the compiled forward pass keeps its model (and every weight) in memory"
     assert len(generation._COMPILED) == 0
+
+
+def _next_token_lstm(vocab=12, seed=0):
+    keras.utils.set_random_seed(seed)
+    return keras.Sequential([keras.Input((None,), dtype="int32"), keras.layers.Embedding(vocab, 5),
+                             keras.layers.LSTM(6, return_sequences=True), keras.layers.Dropout(0.5),
+                             keras.layers.GRU(4, return_sequences=True), keras.layers.Dense(vocab)])
+
+
+def test_the_carried_state_reproduces_the_full_sequence_outputs():
+    from lstm_course.generation import recurrent_step
+
+    model = _next_token_lstm()
+    ids = [3, 1, 4, 1, 5, 9, 2, 6]
+    full = keras.ops.convert_to_numpy(model(np.array([ids]), training=False))[0]
+    step, state = recurrent_step(model)
+    for t, token in enumerate(ids):
+        scores, state = step(token, state)
+        np.testing.assert_allclose(scores, full[t], rtol=1e-5, atol=1e-5)
+    assert [s.shape for s in state[0]] == [(1, 6), (1, 6)] and [s.shape for s in state[1]] == [(1, 4)]
+
+
+def test_sampling_with_state_reads_each_token_once():
+    from lstm_course.generation import sample_with_state
+
+    calls = []
+
+    def step(token, count):
+        calls.append(token)
+        scores = np.full(5, -10.0)
+        scores[(token + 1) % 5] = 10.0  # deterministic: the next id
+        return scores, count + 1
+
+    new = sample_with_state(step, 0, [1, 2], 4, temperature=0)
+    assert new == [3, 4, 0, 1]
+    assert calls == [1, 2, 3, 4, 0, 1]  # prompt once, then every new token once: n steps, not n²/2
+    with pytest.raises(ValueError, match="at least one token"):
+        sample_with_state(step, 0, [], 3)
+
+
+def test_generate_with_state_agrees_with_the_windowed_loop():
+    from lstm_course.generation import generate_with_state
+
+    vectorizer = keras.layers.TextVectorization(max_tokens=12, standardize=None, split="whitespace")
+    vectorizer.adapt(["a b c d e f g h i j"])
+    model = _next_token_lstm(vocab=12, seed=3)
+    greedy_window = generate(model, vectorizer, "a b c", 6, temperature=0)
+    greedy_state = generate_with_state(model, vectorizer, "a b c", 6, temperature=0)
+    assert greedy_state == greedy_window  # the same model, read two ways, picks the same words
+    assert len(greedy_state.split()) == 3 + 6
+
+
+def test_recurrent_step_refuses_other_architectures():
+    from lstm_course.generation import recurrent_step
+
+    model = keras.Sequential([keras.Input((None,), dtype="int32"), keras.layers.Embedding(10, 4),
+                              keras.layers.Bidirectional(keras.layers.LSTM(3, return_sequences=True)),
+                              keras.layers.Dense(10)])
+    with pytest.raises(ValueError, match="Embedding -> Bidirectional -> Dense"):
+        recurrent_step(model)

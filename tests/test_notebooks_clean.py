@@ -77,3 +77,21 @@ def test_notebook_ends_with_exercises_and_solutions(nb):
     markdown = "\n".join(_source(c) for c in _cells(nb) if c["cell_type"] == "markdown")
     assert re.search(r"^#+ Exercises", markdown, re.M), f"{nb.name} has no Exercises section"
     assert ":class: dropdown" in markdown, f"{nb.name} has no collapsible solutions"
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_control_characters_in_the_sources(nb):
+    # A Python string escape gone through ("\a" in "\alpha", "\t" in "\top") leaves a BEL or a TAB
+    # that renders as garbage; tabs have no place in a notebook's source either.
+    for i, cell in enumerate(_cells(nb)):
+        bad = sorted({f"U+{ord(ch):04X}" for ch in _source(cell) if ord(ch) < 32 and ch != "\n"})
+        assert not bad, f"{nb.name} cell {i} contains control characters {', '.join(bad)}"
+
+
+def test_every_chapter_keeps_to_its_reading_budget():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "chapter_stats.py"), "--check"],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
