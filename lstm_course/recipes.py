@@ -242,7 +242,7 @@ def fit_faster_recipe(sequences, labels, *, vocab_size: int = 10_000,
                       maxlen: int = FASTER_RECIPE["maxlen"], batch_size: int | None = None,
                       learning_rate: float | None = None, epochs: int | None = None,
                       clipnorm: float | None | str = "auto", units: int = FASTER_RECIPE["units"],
-                      seed: int = 0, verbose: int = 0) -> RecipeResult:
+                      build=None, seed: int = 0, verbose: int = 0) -> RecipeResult:
     """Train :func:`build_faster_classifier` with the faster recipe (see the module docstring).
 
     ``batch_size``, ``epochs``, ``learning_rate`` (the peak of the cosine decay) and ``clipnorm``
@@ -250,6 +250,12 @@ def fit_faster_recipe(sequences, labels, *, vocab_size: int = 10_000,
     are the same as the seed recipe's (the last 20%); the weights of the epoch with the best
     validation accuracy are kept. ``units=128`` trains the seed's weights exactly. Timing covers
     ``fit`` only; ``notes["settings"]`` records the settings used.
+
+    ``build``, if given, replaces :func:`build_faster_classifier` (``vocab_size`` and ``units``
+    are then ignored): it is called as ``build(learning_rate=schedule, clipnorm=clipnorm)`` and
+    returns a compiled classifier that reads post-padded, masked batches of word indices, so that
+    a chapter can build the model on its page and train it with the recipe's bucketing, schedule
+    and early stopping.
     """
     settings = faster_settings(len(sequences))
     for key, value in (("batch_size", batch_size), ("epochs", epochs), ("learning_rate", learning_rate)):
@@ -259,7 +265,10 @@ def fit_faster_recipe(sequences, labels, *, vocab_size: int = 10_000,
         settings["clipnorm"] = clipnorm
     n_fit = len(sequences) - int(round(len(sequences) * SEED_RECIPE["validation_split"]))
     schedule = cosine_decay(settings["learning_rate"], n_fit, settings["batch_size"], settings["epochs"])
-    model = build_faster_classifier(vocab_size, units, learning_rate=schedule, clipnorm=settings["clipnorm"])
+    if build is None:
+        model = build_faster_classifier(vocab_size, units, learning_rate=schedule, clipnorm=settings["clipnorm"])
+    else:
+        model = build(learning_rate=schedule, clipnorm=settings["clipnorm"])
     result = _fit_bucketed(model, sequences, labels, maxlen=maxlen, batch_size=settings["batch_size"],
                            epochs=settings["epochs"], patience=1, seed=seed, verbose=verbose)
     result.notes["settings"] = dict(settings, maxlen=maxlen, units=units)

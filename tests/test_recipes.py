@@ -149,3 +149,32 @@ def test_faster_settings_switch_to_large_batches_at_full_size():
     assert full["batch_size"] == recipes.FASTER_RECIPE["batch_size"] == 128
     assert full["epochs"] == 2 and full["clipnorm"] == 1.0
     assert recipes.faster_settings(recipes.LARGE_BATCH_MIN_REVIEWS)["batch_size"] == 128
+
+
+def test_faster_recipe_trains_a_model_built_elsewhere():
+    # A chapter builds the faster recipe's model on its page and hands the builder to the recipe.
+    import keras
+
+    seqs, labels = _random_reviews(64, seed=3)
+    calls = []
+
+    def build(learning_rate, clipnorm):
+        calls.append((learning_rate, clipnorm))
+        model = keras.Sequential([
+            keras.Input(shape=(None,), dtype="int32"),
+            keras.layers.Embedding(30, 4, mask_zero=True),
+            keras.layers.LSTM(3, return_sequences=True),
+            keras.layers.GlobalAveragePooling1D(),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ])
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate, clipnorm=clipnorm),
+                      loss="binary_crossentropy", metrics=["accuracy"])
+        return model
+
+    result = recipes.fit_faster_recipe(seqs, labels, maxlen=12, epochs=1, batch_size=16, build=build)
+    assert len(calls) == 1
+    schedule, clipnorm = calls[0]
+    assert isinstance(schedule, keras.optimizers.schedules.CosineDecay) and clipnorm is None
+    assert result.model.get_layer(index=1).output.shape[-1] == 3  # the model built here was trained
+    assert trainable_params(result.model) == 30 * 4 + lstm_param_count(4, 3) + 3 + 1
+    assert len(result.history["val_accuracy"]) == 1
