@@ -19,8 +19,10 @@ training reviews only, so nothing about the test set leaks into it.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
+import io
 import os
 import re
 import tarfile
@@ -233,7 +235,8 @@ def _load_npz(path: Path) -> dict[str, np.ndarray] | None:
 # --------------------------------------------------------------------------- GMB named entities
 
 NER_COLUMNS = ("Sentence #", "Word", "POS", "Tag")
-_NER_TAG = re.compile(r"O|[BI]-\w+")
+NER_ENTITY_TYPES = ("geo", "org", "per", "gpe", "tim", "art", "eve", "nat")
+_NER_TAG = re.compile(rf"O|[BI]-(?:{'|'.join(NER_ENTITY_TYPES)})")
 
 
 def _ner_corrupt(path: Path, problem: str) -> DatasetError:
@@ -244,6 +247,24 @@ def _ner_corrupt(path: Path, problem: str) -> DatasetError:
     )
 
 
+def _read_ner_text(path: Path) -> str:
+    """The file's text: UTF-8 (a byte-order mark dropped) if it decodes as such, else latin-1."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise _ner_corrupt(path, f"it cannot be read: {exc.__class__.__name__}: {exc}") from exc
+    if raw.startswith(codecs.BOM_UTF8):
+        try:
+            return raw[len(codecs.BOM_UTF8):].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _ner_corrupt(path, f"it starts with a UTF-8 byte-order mark but byte {exc.start + 3:,} "
+                                     f"is not UTF-8") from exc
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")  # Kaggle's release: latin-1 bytes are never invalid
+
+
 def load_ner() -> tuple[list[list[str]], list[list[str]]]:
     """The GMB named-entity corpus (Kaggle's ner_dataset.csv) as sentences of words and tags.
 
@@ -252,8 +273,10 @@ def load_ner() -> tuple[list[list[str]], list[list[str]]]:
     word, in the file's order. The file has one row per token with the columns
     ``Sentence #, Word, POS, Tag``; ``Sentence #`` is filled only on a sentence's first token,
     so a new sentence starts at each non-empty value (what pandas users do with ``ffill``).
-    The part-of-speech column is not returned. The file is read as latin-1, which the full
-    Kaggle release needs. Parsing takes well under a second per 200,000 rows, so nothing is cached.
+    The part-of-speech column is not returned. The file is read as UTF-8 (a byte-order mark is
+    skipped) when it is valid UTF-8, otherwise as latin-1, the encoding of the full Kaggle release.
+    Every tag must be ``O`` or ``B-``/``I-`` followed by one of :data:`NER_ENTITY_TYPES`.
+    Parsing takes well under a second per 200,000 rows, so nothing is cached.
 
     The file cannot be downloaded automatically (Kaggle needs an account): put it in the folder
     named by ``LSTM_COURSE_DATA`` or in the cache folder. A missing file or one with the wrong
@@ -262,27 +285,28 @@ def load_ner() -> tuple[list[list[str]], list[list[str]]]:
     path = dataset_file("ner", download=False)
     sentences: list[list[str]] = []
     tags: list[list[str]] = []
-    with open(path, encoding="latin-1", newline="") as f:
-        rows = csv.reader(f)
-        header = next(rows, None)
-        if header is None or tuple(h.strip().lstrip("\ufeff") for h in header) != NER_COLUMNS:
-            raise _ner_corrupt(path, f"expected the header {','.join(NER_COLUMNS)}, "
-                                     f"found {','.join(header) if header else 'an empty file'}")
-        for line, row in enumerate(rows, start=2):
-            if not row:
-                continue  # a blank line, e.g. at the end of the file
-            if len(row) != len(NER_COLUMNS):
-                raise _ner_corrupt(path, f"line {line} has {len(row)} columns instead of 4")
-            sentence_id, word, _pos, tag = row
-            if not _NER_TAG.fullmatch(tag):
-                raise _ner_corrupt(path, f"line {line} has the tag {tag!r}, not O, B-x or I-x")
-            if sentence_id.strip():
-                sentences.append([])
-                tags.append([])
-            elif not sentences:
-                raise _ner_corrupt(path, f"line {line}, the first token, has no 'Sentence #'")
-            sentences[-1].append(word)
-            tags[-1].append(tag)
+    # newline="": only \r, \n and \r\n end a row, and a quoted field keeps its line breaks.
+    rows = csv.reader(io.StringIO(_read_ner_text(path), newline=""))
+    header = next(rows, None)
+    if header is None or tuple(h.strip().lstrip("\ufeff") for h in header) != NER_COLUMNS:
+        raise _ner_corrupt(path, f"expected the header {','.join(NER_COLUMNS)}, "
+                                 f"found {','.join(header) if header else 'an empty file'}")
+    for line, row in enumerate(rows, start=2):
+        if not row:
+            continue  # a blank line, e.g. at the end of the file
+        if len(row) != len(NER_COLUMNS):
+            raise _ner_corrupt(path, f"line {line} has {len(row)} columns instead of 4")
+        sentence_id, word, _pos, tag = row
+        if not _NER_TAG.fullmatch(tag):
+            raise _ner_corrupt(path, f"line {line} has the tag {tag!r}, not O, B-x or I-x with x one "
+                                     f"of {', '.join(NER_ENTITY_TYPES)}")
+        if sentence_id.strip():
+            sentences.append([])
+            tags.append([])
+        elif not sentences:
+            raise _ner_corrupt(path, f"line {line}, the first token, has no 'Sentence #'")
+        sentences[-1].append(word)
+        tags[-1].append(tag)
     if not sentences:
         raise _ner_corrupt(path, "it has a header but no tokens")
     return sentences, tags
