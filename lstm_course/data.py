@@ -90,15 +90,22 @@ DATASETS = {
 
 
 def data_dir() -> Path | None:
-    """The local data folder named by ``LSTM_COURSE_DATA``, or None if unset."""
+    """The local data folder named by ``LSTM_COURSE_DATA`` (as an absolute path), or None if unset."""
     value = os.environ.get(DATA_ENV, "").strip()
     if not value:
         return None
-    path = Path(value).expanduser()
+    given = Path(value).expanduser()
+    path = Path(os.path.abspath(given))
     if not path.is_dir():
+        relative = "" if given.is_absolute() else (
+            f" A relative path is looked up from the working folder, {Path(os.path.abspath('.'))}, "
+            f"which for a notebook is the notebook's own folder: give an absolute path (the "
+            f"Makefile makes it absolute for `make site` and `make test`)."
+        )
         raise DatasetError(
-            f"{DATA_ENV}={value!r} is not a folder. Point it at the folder that holds the "
-            f"dataset files (for example ../shared/datasets), or unset it to download them."
+            f"{DATA_ENV}={value!r} is not a folder: looked for {path}.{relative} Point it at the "
+            f"folder that holds the dataset files (for example ../shared/datasets), or unset it "
+            f"to download them."
         )
     return path
 

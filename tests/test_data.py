@@ -1,8 +1,11 @@
 """The dataset loaders, on a tiny aclImdb-shaped archive that the tests write themselves."""
 
 import os
+import shutil
+import subprocess
 import time
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -229,3 +232,40 @@ def test_unlabelled_reviews_are_cached(imdb_archive, monkeypatch):
 
     monkeypatch.setattr(data, "tokenize", no_retokenize)
     assert data.load_imdb_unlabelled().tolist() == first.tolist()
+
+
+# --------------------------------------------------------------------------- where the data is looked for
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_a_relative_data_folder_is_named_as_the_absolute_path_tried(course_dirs, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LSTM_COURSE_DATA", "../shared/datasets")
+    with pytest.raises(DatasetError) as info:
+        data.load_imdb()
+    message = str(info.value)
+    assert "is not a folder" in message and str(tmp_path.parent / "shared" / "datasets") in message
+    assert "relative" in message and "absolute path" in message
+    monkeypatch.setenv("LSTM_COURSE_DATA", "data")  # a relative path that exists is used, made absolute
+    assert data.data_dir() == tmp_path / "data"
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+@pytest.mark.parametrize("given, expected", [
+    ("../shared/datasets", str(ROOT / ".." / "shared" / "datasets")),  # as the README writes it
+    ("my data", str(ROOT / "my data")),
+    ("/an/absolute/path", "/an/absolute/path"),
+])
+def test_the_makefile_exports_the_data_folder_as_an_absolute_path(given, expected, tmp_path):
+    # Notebooks run in their own folders: `LSTM_COURSE_DATA=../shared/datasets make site` only
+    # works if make passes the folder on as an absolute path.
+    probe = "print-data-folder: ; @printenv LSTM_COURSE_DATA"
+    for how in ("environment", "command line"):
+        env = {**os.environ, "LSTM_COURSE_DATA": given} if how == "environment" else dict(os.environ)
+        extra = [] if how == "environment" else [f"LSTM_COURSE_DATA={given}"]
+        result = subprocess.run(["make", "--no-print-directory", "-s", "-f", "Makefile", "--eval", probe,
+                                 "print-data-folder", *extra],
+                                cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.rstrip("\n") == expected, how
