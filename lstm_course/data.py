@@ -492,6 +492,33 @@ def _extract_member(archive, member: str, out) -> None:
                            f"again to retry.") from exc
 
 
+# --------------------------------------------------------------------------- argument checks
+
+
+def _check_int(name: str, value, low: int, high: int | None = None, *, none: str = "",
+               why: str = "") -> None:
+    """ValueError unless ``value`` is an integer in [low, high] (or None, if ``none`` says what it means)."""
+    if value is None and none:
+        return
+    is_int = isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+    if is_int and value >= low and (high is None or value <= high):
+        return
+    allowed = f"an integer from {low:,} to {high:,}" if high is not None else f"an integer of at least {low:,}"
+    allowed = f"None ({none}) or {allowed}" if none else allowed
+    raise ValueError(f"{name} must be {allowed}{why}, not {value!r}")
+
+
+def _check_special_ids(start_char, oov_char, index_from, num_words) -> None:
+    _check_int("index_from", index_from, 0)
+    why = f", below the first word index, index_from + 1 = {index_from + 1}"
+    _check_int("start_char", start_char, 0, index_from, why=why)
+    _check_int("oov_char", oov_char, 0, index_from, why=why)
+    _check_int("num_words", num_words, index_from + 2, none="every word",
+               why=f" (it must exceed index_from + 1 = {index_from + 1} to keep any word)")
+
+
+def _check_seed(seed) -> None:
+    _check_int("seed", seed, 0, 2**32 - 1)
 
 
 # --------------------------------------------------------------------------- GMB named entities
@@ -824,8 +851,6 @@ def _build_imdb_unlabelled(source: _ImdbSource) -> dict[str, np.ndarray]:
 def _as_sequences(ranks: np.ndarray, offsets: np.ndarray, vocabulary_size: int, num_words: int | None,
                   start_char: int, oov_char: int, index_from: int) -> list[list[int]]:
     """Frequency ranks as Keras-style word indices, one list per review, each after ``start_char``."""
-    if num_words is not None and num_words <= index_from + 1:
-        raise ValueError(f"num_words must exceed index_from + 1 = {index_from + 1}")
     ids = ranks.astype(np.int64) + index_from + 1
     # Words outside the kept vocabulary (or never seen in training) become oov_char.
     limit = vocabulary_size + index_from + 1
@@ -855,13 +880,21 @@ def load_imdb(
     Returns ``(x_train, y_train), (x_test, y_test)`` where each ``x`` is an object array of
     Python lists. ``num_words`` keeps the most frequent words (others become ``oov_char``);
     ``maxlen`` drops longer reviews, as Keras does (truncate with ``pad_sequences`` instead
-    if you want to keep them); ``max_samples`` keeps the first reviews of each split after
-    shuffling, to size the data for a run profile.
+    if you want to keep them), and, as Keras does, refuses a value that keeps no review;
+    ``max_samples`` keeps the first reviews of each split after shuffling, to size the data
+    for a run profile; ``seed`` (0 to 2**32 - 1) chooses the shuffle. ``start_char`` and
+    ``oov_char`` must lie below the first word index, ``index_from + 1``. Values outside these
+    ranges raise ``ValueError``.
     """
+    _check_special_ids(start_char, oov_char, index_from, num_words)
+    _check_int("maxlen", maxlen, 1, none="no limit")
+    _check_int("max_samples", max_samples, 0, none="every review")
+    _check_seed(seed)
     arrays = _imdb_tokens_cache()
     vocabulary_size = int(arrays["vocabulary_size"])
     result = []
-    for split, split_seed in (("train", seed), ("test", seed * 2)):
+    # The test split's seed was seed * 2 when seeds were below 2**31: kept, so data stays the same.
+    for split, split_seed in (("train", seed), ("test", (seed * 2) % 2**32)):
         sequences = _as_sequences(arrays[f"{split}_ids"], arrays[f"{split}_offsets"], vocabulary_size,
                                   num_words, start_char, oov_char, index_from)
         labels = arrays[f"{split}_labels"].astype(np.int64)
@@ -871,6 +904,13 @@ def load_imdb(
         y = labels[order]
         if maxlen is not None:
             keep = np.array([len(s) <= maxlen for s in x], dtype=bool)
+            if not keep.any():
+                shortest = min(map(len, x), default=0)
+                raise ValueError(
+                    f"maxlen={maxlen} keeps no review of the {split} split: the shortest has "
+                    f"{shortest} indices, start mark included. Increase maxlen (or truncate "
+                    f"reviews with keras.utils.pad_sequences instead of dropping them)."
+                )
             x, y = x[keep], y[keep]
         if max_samples is not None:
             x, y = x[:max_samples], y[:max_samples]
@@ -885,13 +925,17 @@ def load_imdb_unlabelled(num_words: int | None = None, *, seed: int = 113, start
     Same vocabulary (counted on the training reviews) and conventions as :func:`load_imdb`, so
     a model can read them and the labelled reviews alike. Returns an object array of Python
     lists, shuffled with ``seed``; ``max_samples`` keeps the first ones, to size a run profile.
+    The arguments take the same values as in :func:`load_imdb`.
     """
+    _check_special_ids(start_char, oov_char, index_from, num_words)
+    _check_int("max_samples", max_samples, 0, none="every review")
+    _check_seed(seed)
     source = _imdb_source(_IMDB_TOKENS_CACHE, _IMDB_UNLABELLED_CACHE)
     vocabulary_size = int(_imdb_tokens_cache(source)["vocabulary_size"])
     arrays = _imdb_unlabelled_cache(source)
     sequences = _as_sequences(arrays["unsup_ids"], arrays["unsup_offsets"], vocabulary_size, num_words,
                               start_char, oov_char, index_from)
-    order = np.random.RandomState(seed * 3).permutation(len(sequences))[:max_samples]
+    order = np.random.RandomState((seed * 3) % 2**32).permutation(len(sequences))[:max_samples]
     out = np.empty(len(order), dtype=object)
     out[:] = [sequences[i] for i in order]
     return out
@@ -899,7 +943,10 @@ def load_imdb_unlabelled(num_words: int | None = None, *, seed: int = 113, start
 
 def encode_review(text: str, num_words: int | None = None, *, start_char: int = 1,
                   oov_char: int = 2, index_from: int = 3) -> list[int]:
-    """A new review as the word indices that :func:`load_imdb` would give it."""
+    """A new review as the word indices that :func:`load_imdb` would give it (same arguments)."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, not {type(text).__name__}")
+    _check_special_ids(start_char, oov_char, index_from, num_words)
     index = imdb_word_index()
     ids = [start_char]
     for word in tokenize(text):

@@ -419,6 +419,53 @@ def test_complete_processed_caches_are_used_when_the_archive_is_gone(imdb_archiv
         data.load_imdb_text("train")
 
 
+# --------------------------------------------------------------------------- argument values
+
+
+@pytest.mark.parametrize("call, argument", [
+    (lambda: data.load_imdb(maxlen=0), "maxlen"),
+    (lambda: data.load_imdb(maxlen=-1), "maxlen"),
+    (lambda: data.load_imdb(max_samples=-5), "max_samples"),
+    (lambda: data.load_imdb(max_samples=2.5), "max_samples"),
+    (lambda: data.load_imdb(start_char=None), "start_char"),
+    (lambda: data.load_imdb(start_char=4), "start_char"),  # the index of the most frequent word
+    (lambda: data.load_imdb(oov_char=None), "oov_char"),
+    (lambda: data.load_imdb(oov_char=4), "oov_char"),
+    (lambda: data.load_imdb(index_from=-1), "index_from"),
+    (lambda: data.load_imdb(num_words=0), "num_words"),
+    (lambda: data.load_imdb(num_words="10000"), "num_words"),
+    (lambda: data.load_imdb(seed=-1), "seed"),
+    (lambda: data.load_imdb(seed=2**32), "seed"),
+    (lambda: data.load_imdb(seed=None), "seed"),
+    (lambda: data.load_imdb_unlabelled(max_samples=-5), "max_samples"),
+    (lambda: data.load_imdb_unlabelled(start_char=None), "start_char"),
+    (lambda: data.load_imdb_unlabelled(oov_char=7), "oov_char"),
+    (lambda: data.load_imdb_unlabelled(num_words=0), "num_words"),
+    (lambda: data.load_imdb_unlabelled(seed=2**32), "seed"),
+    (lambda: data.encode_review("good film", num_words=0), "num_words"),
+    (lambda: data.encode_review("good film", num_words=4), "num_words"),
+    (lambda: data.encode_review("good film", start_char=None), "start_char"),
+], ids=lambda value: value if isinstance(value, str) else "")
+def test_argument_values_that_would_empty_or_corrupt_the_data_are_refused(imdb_archive, call, argument):
+    with pytest.raises(ValueError, match=rf"^{argument} must be .*, not "):
+        call()
+
+
+def test_a_maxlen_that_keeps_no_review_is_refused_as_keras_does(imdb_archive):
+    with pytest.raises(ValueError, match="maxlen=1 keeps no review of the train split: the shortest has 4"):
+        data.load_imdb(maxlen=1)
+    assert len(data.load_imdb(maxlen=5)[0][0]) == 3  # some reviews kept: fine
+
+
+def test_every_seed_up_to_2_to_the_32_works(imdb_archive):
+    for seed in (0, 2**31, 2**32 - 1):
+        (x_train, _), (x_test, _) = data.load_imdb(seed=seed)
+        assert len(x_train) == 4 and len(x_test) == 2
+        assert len(data.load_imdb_unlabelled(seed=seed)) == 1
+    with pytest.raises(TypeError, match="text must be a str"):
+        data.encode_review(None)
+
+
 # --------------------------------------------------------------------------- cache folders that cannot be written
 
 
