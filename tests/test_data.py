@@ -271,8 +271,10 @@ def test_the_makefile_exports_the_data_folder_as_an_absolute_path(given, expecte
     # Notebooks run in their own folders: `LSTM_COURSE_DATA=../shared/datasets make site` only
     # works if make passes the folder on as an absolute path.
     probe = "print-data-folder: ; @printenv LSTM_COURSE_DATA"
+    # Under `make test`, MAKEFLAGS would pass the outer make's flags and variables on.
+    outer = {name: value for name, value in os.environ.items() if name not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
     for how in ("environment", "command line"):
-        env = {**os.environ, "LSTM_COURSE_DATA": given} if how == "environment" else dict(os.environ)
+        env = {**outer, "LSTM_COURSE_DATA": given} if how == "environment" else outer
         extra = [] if how == "environment" else [f"LSTM_COURSE_DATA={given}"]
         result = subprocess.run(["make", "--no-print-directory", "-s", "-f", "Makefile", "--eval", probe,
                                  "print-data-folder", *extra],
