@@ -1008,8 +1008,7 @@ def load_fra_eng(num_pairs: int | None = None) -> tuple[list[str], list[str]]:
     column) are read; the text is returned as in the file, typographic spaces included (French
     puts a narrow no-break space, U+202F, before ``!`` and ``?``).
     """
-    if num_pairs is not None and num_pairs < 0:
-        raise ValueError(f"num_pairs must be None or >= 0, not {num_pairs}")
+    _check_int("num_pairs", num_pairs, 0, none="every pair")
     pairs = _read_fra_pairs(dataset_file("fra-eng"))
     if num_pairs is not None:
         pairs = pairs[:num_pairs]
