@@ -270,17 +270,18 @@ def test_a_relative_data_folder_is_named_as_the_absolute_path_tried(course_dirs,
 def test_the_makefile_exports_the_data_folder_as_an_absolute_path(given, expected, tmp_path):
     # Notebooks run in their own folders: `LSTM_COURSE_DATA=../shared/datasets make site` only
     # works if make passes the folder on as an absolute path.
-    probe = "print-data-folder: ; @printenv LSTM_COURSE_DATA"
     # Under `make test`, MAKEFLAGS would pass the outer make's flags and variables on.
     outer = {name: value for name, value in os.environ.items() if name not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
-    for how in ("environment", "command line"):
-        env = {**outer, "LSTM_COURSE_DATA": given} if how == "environment" else outer
-        extra = [] if how == "environment" else [f"LSTM_COURSE_DATA={given}"]
-        result = subprocess.run(["make", "--no-print-directory", "-s", "-f", "Makefile", "--eval", probe,
-                                 "print-data-folder", *extra],
-                                cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
-        assert result.returncode == 0, result.stderr
-        assert result.stdout.rstrip("\n") == expected, how
+    for variable in ("LSTM_COURSE_DATA", "LSTM_COURSE_CACHE"):  # the cache folder follows the same rule
+        probe = f"print-folder: ; @printenv {variable}"
+        for how in ("environment", "command line"):
+            env = {**outer, variable: given} if how == "environment" else outer
+            extra = [] if how == "environment" else [f"{variable}={given}"]
+            result = subprocess.run(["make", "--no-print-directory", "-s", "-f", "Makefile", "--eval", probe,
+                                     "print-folder", *extra],
+                                    cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+            assert result.returncode == 0, result.stderr
+            assert result.stdout.rstrip("\n") == expected, (variable, how)
 
 
 # --------------------------------------------------------------------------- damaged, partial or replaced archives
