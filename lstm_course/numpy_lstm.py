@@ -390,8 +390,13 @@ def trace_text_classifier(model, ids) -> tuple[LSTMTrace, np.ndarray]:
     Returns the NumPy trace of the LSTM over one token sequence (every gate at every word) and the
     model's probability of the positive class after each prefix of ``ids``: the Dense layer applied
     to ``h_t``, or, when the model averages the LSTM's outputs, to the mean of ``h_1 .. h_t``.
-    Dropout layers are skipped (they do nothing at inference). Feed the sequence unpadded, so that
-    the last step is the last word.
+    ``p[k - 1]`` is what the model predicts for ``ids[:k]``. Dropout layers are skipped (they do
+    nothing at inference).
+
+    Padding is read as the model reads it. With ``Embedding(mask_zero=True)`` the id 0 is masked:
+    the LSTM skips it (its gates are NaN in the trace, its state stands still) and the average
+    leaves it out; a prefix of padding only has no average, and its probability is NaN, as in Keras.
+    Without ``mask_zero`` the id 0 is a word like any other, to the model and to the trace.
     """
     import keras
 
@@ -402,10 +407,38 @@ def trace_text_classifier(model, ids) -> tuple[LSTMTrace, np.ndarray]:
         raise ValueError("expected Embedding -> LSTM -> Dense layers (optionally GlobalAveragePooling1D "
                          f"before Dense, and Dropout anywhere), got {' -> '.join(kinds)}")
     embedding, lstm, dense = layers[0], layers[1], layers[-1]
-    table = keras.ops.convert_to_numpy(embedding.embeddings)
-    trace = lstm_forward(table[np.asarray(ids)], LSTMWeights.from_keras(lstm))
+    weights = LSTMWeights.from_keras(lstm)
+    if weights.go_backwards:
+        raise ValueError("the LSTM has go_backwards=True: it reads each text from its last word, so its "
+                         "state after a prefix of the text is never computed and there is no probability "
+                         "per prefix to trace. Run lstm_forward(embeddings, LSTMWeights.from_keras(layer)) "
+                         "on the whole text instead")
+    table = _to_numpy(embedding.embeddings)
+    ids = _token_ids(ids, len(table))
+    mask = ids != 0 if embedding.mask_zero else None
+    trace = lstm_forward(table[ids], weights, mask=mask)
     features = trace.h[0]
-    if len(layers) == 4:  # the running mean of the outputs: what the model reads if the text stopped here
-        features = np.cumsum(features, axis=0) / np.arange(1, len(features) + 1)[:, None]
-    kernel, bias = (keras.ops.convert_to_numpy(w) for w in dense.weights)
+    if len(layers) == 4:  # the running mean of the outputs read: what the model reads if the text stopped here
+        read = np.ones(len(ids)) if mask is None else mask.astype(np.float64)
+        total, count = np.cumsum(features * read[:, None], axis=0), np.cumsum(read)[:, None]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            features = np.where(count > 0, total / count, np.nan)
+    kernel, bias = (_to_numpy(w) for w in dense.weights)
     return trace, sigmoid(features @ kernel[:, 0] + bias[0])
+
+
+def _token_ids(ids, vocabulary_size: int) -> np.ndarray:
+    ids = np.asarray(ids)
+    if ids.ndim == 2 and ids.shape[0] == 1:
+        ids = ids[0]
+    if ids.ndim != 1 or ids.size == 0:
+        raise ValueError(f"ids must be one non-empty sequence of token ids, got an array of shape {ids.shape}")
+    if not np.issubdtype(ids.dtype, np.integer):
+        if not (np.issubdtype(ids.dtype, np.floating) and np.all(ids == np.round(ids))):
+            raise ValueError(f"ids must be integer token ids, got values of type {ids.dtype}")
+        ids = ids.astype(np.int64)
+    bad = ids[(ids < 0) | (ids >= vocabulary_size)]
+    if bad.size:
+        raise ValueError(f"token ids must lie in [0, {vocabulary_size}) for this Embedding, got {bad[:5].tolist()}; "
+                         "encode the text with the vocabulary size the model was trained with")
+    return ids

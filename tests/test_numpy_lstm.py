@@ -382,3 +382,68 @@ def test_text_classifier_trace_refuses_other_architectures():
     with pytest.raises(ValueError, match="Embedding -> LSTM -> Dense"):
         trace_text_classifier(model, [1, 2])
 
+
+def _classifier(mask_zero, pooled, seed=2, **lstm_settings):
+    keras.utils.set_random_seed(seed)
+    return keras.Sequential([
+        keras.Input((None,), dtype="int32"),
+        keras.layers.Embedding(50, 4, mask_zero=mask_zero),
+        keras.layers.LSTM(3, return_sequences=pooled, **lstm_settings),
+        *([keras.layers.GlobalAveragePooling1D()] if pooled else []),
+        keras.layers.Dense(1, activation="sigmoid"),
+    ])
+
+
+def _model_after_each_prefix(model, ids):
+    return np.array([float(np.asarray(model(np.array([ids[:k]]), training=False))[0, 0])
+                     for k in range(1, len(ids) + 1)])
+
+
+@pytest.mark.parametrize("pooled", [False, True], ids=["last-state", "averaged"])
+def test_text_classifier_trace_skips_padding_as_the_masked_model_does(pooled):
+    model = _classifier(mask_zero=True, pooled=pooled)
+    ids = [0, 0, 5, 7, 0, 3, 9, 0, 0]  # padding at the start, inside and at the end
+    trace, p = trace_text_classifier(model, ids)
+    expected = _model_after_each_prefix(model, ids)
+    if pooled:  # a prefix of padding only has no average: NaN in Keras too
+        assert np.isnan(expected[:2]).all() and np.isnan(p[:2]).all()
+    else:  # before any word the LSTM outputs zeros: the Dense layer's bias alone
+        np.testing.assert_allclose(p[:2], sigmoid(model.layers[-1].bias.numpy()[0]), atol=1e-6)
+    np.testing.assert_allclose(p[2:], expected[2:], atol=1e-5)
+    padding = np.array(ids) == 0
+    assert np.isnan(trace.forget[0, padding]).all() and not np.isnan(trace.forget[0, ~padding]).any()
+    # the padding is invisible: the text without it ends with the same probability
+    np.testing.assert_allclose(p[-1], trace_text_classifier(model, [5, 7, 3, 9])[1][-1], atol=1e-12)
+
+
+def test_text_classifier_trace_reads_id_zero_as_a_word_without_mask_zero():
+    model = _classifier(mask_zero=False, pooled=True)
+    ids = [0, 4, 0, 8, 0]
+    trace, p = trace_text_classifier(model, ids)
+    assert not np.isnan(trace.forget).any()
+    np.testing.assert_allclose(p, _model_after_each_prefix(model, ids), atol=1e-5)
+
+
+def test_text_classifier_trace_refuses_a_backwards_lstm():
+    model = _classifier(mask_zero=False, pooled=False, go_backwards=True)
+    with pytest.raises(ValueError, match=r"the LSTM has go_backwards=True: .* no probability per prefix"):
+        trace_text_classifier(model, [1, 2, 3])
+
+
+@pytest.mark.parametrize("ids,message", [
+    ([3, -1], r"token ids must lie in \[0, 50\) for this Embedding, got \[-1\]"),
+    ([3, 50, 70], r"token ids must lie in \[0, 50\) for this Embedding, got \[50, 70\]"),
+    ([[1, 2], [3, 4]], r"ids must be one non-empty sequence of token ids, got an array of shape \(2, 2\)"),
+    ([], r"ids must be one non-empty sequence"),
+    ([1.5, 2.0], r"ids must be integer token ids, got values of type float64"),
+])
+def test_text_classifier_trace_explains_bad_ids(ids, message):
+    model = _classifier(mask_zero=True, pooled=False)
+    with pytest.raises(ValueError, match=message):
+        trace_text_classifier(model, ids)
+
+
+def test_text_classifier_trace_takes_a_batch_of_one():
+    model = _classifier(mask_zero=True, pooled=False)
+    np.testing.assert_array_equal(trace_text_classifier(model, np.array([[3, 4, 5]]))[1],
+                                  trace_text_classifier(model, [3, 4, 5])[1])
