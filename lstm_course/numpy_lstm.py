@@ -340,8 +340,9 @@ def lstm_forward(x, weights: LSTMWeights, h0=None, c0=None, mask=None) -> LSTMTr
     output is zeros and its final state ``h0, c0``). With ``weights.go_backwards`` the layer reads
     the time axis from the end and, as Keras does, the trace stays in reading order:
     ``trace.h[:, 0]`` belongs to the last input step, ``trace.h[:, ::-1]`` lines up with ``x``.
-    This is Keras's standard kernel; the cuDNN kernel that Keras may choose on a GPU returns zeros
-    at the masked steps of the sequence (and accepts only padding at the end).
+    This is the kernel Keras runs on a CPU. On a GPU, Keras may choose cuDNN for a tanh/sigmoid
+    layer, which by Keras's source returns zeros, not the previous output, at the masked steps of
+    the sequence and takes only masks padded at the end: compare with ``use_cudnn=False`` there.
     """
     x = np.asarray(x, dtype=np.float64)
     batched = x.ndim != 2
