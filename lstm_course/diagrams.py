@@ -165,7 +165,7 @@ class _Sketch:
         color = color or COLORS[role]
         self.ax.add_patch(FancyBboxPatch((x - size / 2, y - size / 2), size, size,
                                          boxstyle="round,pad=0,rounding_size=0.06", facecolor=_pale(color, 0.45),
-                                         edgecolor=color, lw=1.2, zorder=3, gid=role))
+                                         edgecolor=color, lw=1.2, zorder=3, gid=f"key-{role}"))
 
 
 def _check(name, value, valid):
@@ -479,16 +479,29 @@ def unrolled(n_steps: int = 4, cell: str = "lstm"):
         raise ValueError(f"n_steps must be a whole number from 1 to 8 (wider figures are unreadable), got {n_steps!r}")
     w, h, pitch = 1.9, 1.5, 3.3  # cell size and distance between cells
     lstm = cell == "lstm"
-    xmin, xmax = -2.7, (n_steps - 1) * pitch + w / 2 + 2.3
-    sk = _Sketch((xmin, xmax), (-2.15, 3.2))
+    reach = w / 2 + 1.35  # from a cell's centre to the end of the state's name at either end
+    scale = min(SCALE, (7.5 - 2 * 0.32) / ((n_steps - 1) * pitch + 2 * reach))  # 0.32 inches for a name
+    xmin, xmax = -reach - 0.32 / scale, (n_steps - 1) * pitch + reach + 0.32 / scale
+    state = "the state ($h_t$ and $C_t$)" if lstm else "the state $h_t$"
+    title = f"One {_CELL_NAMES[cell]} cell, the same weights at every step; {state} passes to the right"
+    if n_steps < 4:
+        title = title.replace("; ", ";\n")
+    spare = TextPath((0, 0), title.split("\n")[0], size=FONT).get_extents().width / 72 / scale - (xmax - xmin) + 0.4
+    if spare > 0:  # a short layer gets room for its title
+        xmin, xmax = xmin - spare / 2, xmax + spare / 2
+    # Labels keep their size in points, so the room they need, in drawing units, grows as the scale shrinks.
+    y_title = h / 2 + 1.2 + 0.2 / scale
+    ylim = (-h / 2 - 1.2 - 0.14 / scale, y_title + (0.25 * title.count("\n") + 0.22) / scale)
+    sk = _Sketch((xmin, xmax), ylim)
+    roomy = 7.5 / (xmax - xmin) > 0.33  # room for the state's name between the cells
     lines = [("c", h / 2 - 0.35, "C"), ("h", -h / 2 + 0.35, "h")] if lstm else [("h", 0.0, "h")]
     color = _CELL_COLORS[cell]
     for t in range(n_steps):
         x = t * pitch
         sk.ax.add_patch(FancyBboxPatch((x - w / 2, -h / 2), w, h, boxstyle="round,pad=0,rounding_size=0.2",
                                        facecolor=_pale(color, 0.82), edgecolor=color, lw=1.6, zorder=3, gid="cell"))
-        sk.text(x, 0.0, _CELL_NAMES[cell], color=_ink(color) if cell != "lstm" else color, fontsize=FONT,
-                weight="bold")
+        sk.text(x, 0.0, _CELL_NAMES[cell], color=_ink(color) if cell != "lstm" else color,
+                fontsize=FONT if roomy else FONT - 2, weight="bold")
         sk.wire([(x, -h / 2 - 0.9), (x, -h / 2)], "h")
         sk.text(x, -h / 2 - 1.2, f"$x_{{{t + 1}}}$", "h")
         sk.wire([(x, h / 2), (x, h / 2 + 0.9)], "h")
@@ -499,15 +512,13 @@ def unrolled(n_steps: int = 4, cell: str = "lstm"):
             label = f"${name}_{{{t}}}$"
             if t == 0:
                 sk.text(start - 0.12, y, label, role, ha="right")
-            else:
+            elif roomy:
                 sk.text(x - pitch / 2, y + 0.22, label, role, fontsize=FONT - 1, va="bottom")
         if t == n_steps - 1:
             for role, y, name in lines:
                 sk.wire([(x + w / 2, y), (x + w / 2 + 1.2, y)], role)
                 sk.text(x + w / 2 + 1.32, y, f"${name}_{{{n_steps}}}$", role, ha="left")
-    state = "the state ($h_t$ and $C_t$)" if lstm else "the state $h_t$"
-    sk.text((xmin + xmax) / 2, 2.85, f"One {_CELL_NAMES[cell]} cell, the same weights at every step; "
-            f"{state} passes to the right", color=INK, fontsize=FONT)
+    sk.text((xmin + xmax) / 2, y_title, title, color=INK, fontsize=FONT, va="bottom", linespacing=1.3)
     return sk.fig
 
 
