@@ -50,10 +50,15 @@ def roles_in_colour(fig):
 
 
 @pytest.mark.parametrize("name", ALL_FIGURES)
-def test_every_figure_is_its_own_and_draws_inside_it(name):
+def test_every_figure_is_its_own_and_draws_inside_it_in_the_course_style(name):
     before = plt.figure()
     open_figures = plt.get_fignums()
-    fig = ALL_FIGURES[name]()
+    with matplotlib.rc_context():
+        plots.use_course_style()
+        fig = ALL_FIGURES[name]()
+        png = io.BytesIO()
+        fig.savefig(png, format="png")  # mathtext is parsed only now: a typo in an equation fails here
+    assert png.getvalue().startswith(b"\x89PNG")
     assert isinstance(fig, Figure)
     assert plt.gcf() is before and not before.axes, "pyplot's current figure is left alone"
     assert plt.get_fignums() == open_figures, "the diagram is not kept open in pyplot"
@@ -63,16 +68,6 @@ def test_every_figure_is_its_own_and_draws_inside_it(name):
     box = fig.get_tightbbox()  # every label inside the figure: nothing cut off, nothing outside
     assert box.x0 > -0.01 and box.y0 > -0.01 and box.x1 < width + 0.01 and box.y1 < height + 0.01
     plt.close(before)
-
-
-@pytest.mark.parametrize("name", ALL_FIGURES)
-def test_every_figure_renders_in_the_course_style(name):
-    # Mathtext is parsed only when a figure is drawn: a typo in an equation fails here.
-    with matplotlib.rc_context():
-        plots.use_course_style()
-        png = io.BytesIO()
-        ALL_FIGURES[name]().savefig(png, format="png")
-    assert png.getvalue().startswith(b"\x89PNG")
 
 
 def test_the_whole_cell_is_in_colour_with_its_six_equations():
