@@ -410,7 +410,7 @@ def _gru_cell():
     yh, yz, yr = 5.2, 4.2, 3.05  # the state; the z_t wire; the reset product
     xz, xr, xreset, xmul, xplus, xcand, xtap, xone = 2.2, 3.8, 5.0, 6.3, 8.6, 8.6, 0.5, 7.35
     reset = dict(color=RESET_COLOR)
-    sk = _Sketch(_LSTM_XLIM, (-5.55, 7.7))
+    sk = _Sketch(_LSTM_XLIM, (-6.0, 7.7))
     sk.cell(_X0, _Y0, _X1, _Y1)
     # The state along the top: h_{t-1} -> (x z_t) -> (+ (1 - z_t) * candidate) -> h_t, copied up.
     sk.wire([(_LEFT, yh), (xmul - _R, yh)], "h")
@@ -456,8 +456,9 @@ def _gru_cell():
     rows = [[("forget", EQUATIONS["gru_update_gate"])], [("reset", EQUATIONS["gru_reset_gate"])],
             [("candidate", EQUATIONS["gru_candidate"])], [("h", EQUATIONS["gru_state"])]]
     _equation_rows(sk, rows, top=-2.05, x_columns=(0.0,), line=0.72)
-    sk.text(5.0, -5.15, r"no cell state, no output gate; a $z_t$ near 1 keeps the old state "
-            r"(Keras's default, reset_after=True)", color="#666666", fontsize=FONT - 1)
+    sk.text(5.0, -5.35, "no cell state, no output gate; in Keras a $z_t$ near 1 keeps the old state\n"
+            "$r_t$ scales what the candidate reads of $h_{t-1}$ (Keras's default, reset_after=True: "
+            "after the product with $U_h$)", color="#666666", fontsize=FONT - 1, linespacing=1.5)
     return sk.fig
 
 
