@@ -14,6 +14,21 @@ SITE_PROFILE := $(or $(LSTM_COURSE_PROFILE),standard)
 TEST_PROFILE := $(or $(LSTM_COURSE_PROFILE),quick)
 # Two workers suit a two-core machine; `--dist loadfile` keeps each notebook on one worker.
 PYTEST_WORKERS ?= 2
+# Notebooks run in their own folders, where a relative LSTM_COURSE_DATA (as the README writes it)
+# or LSTM_COURSE_CACHE would name the wrong place: make them absolute, relative to this folder,
+# for every command below.
+ifneq ($(LSTM_COURSE_DATA),)
+ifeq ($(filter /% ~%,$(firstword $(LSTM_COURSE_DATA))),)
+override LSTM_COURSE_DATA := $(CURDIR)/$(LSTM_COURSE_DATA)
+endif
+export LSTM_COURSE_DATA
+endif
+ifneq ($(LSTM_COURSE_CACHE),)
+ifeq ($(filter /% ~%,$(firstword $(LSTM_COURSE_CACHE))),)
+override LSTM_COURSE_CACHE := $(CURDIR)/$(LSTM_COURSE_CACHE)
+endif
+export LSTM_COURSE_CACHE
+endif
 
 .PHONY: site test venv clean
 

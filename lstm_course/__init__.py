@@ -38,7 +38,7 @@ from .profiles import choose, current_profile, describe_profile  # noqa: E402
 
 __version__ = "0.1.0"
 
-SUBMODULES = ("data", "generation", "legacy", "models", "numpy_lstm", "plots", "profiles", "quiet",
+SUBMODULES = ("data", "diagrams", "generation", "legacy", "models", "numpy_lstm", "plots", "profiles", "quiet",
               "recipes", "sequences", "series", "synthetic", "timing", "widgets")
 
 

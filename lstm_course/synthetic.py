@@ -81,6 +81,10 @@ def copy_problem(n: int, n_symbols: int = 8, n_copy: int = 10, delay: int = 50, 
     an accuracy of 1 / n_symbols on those steps.
     Returns ``x`` (n, T) and ``y`` (n, T), int32.
     """
+    # The cue takes the last step of the delay: with no delay it would overwrite a symbol.
+    for name, value in (("n_symbols", n_symbols), ("n_copy", n_copy), ("delay", delay)):
+        if value < 1:
+            raise ValueError(f"{name} must be at least 1, not {value}")
     rng = np.random.default_rng(seed)
     total = n_copy + delay + n_copy
     symbols = rng.integers(1, n_symbols + 1, size=(n, n_copy))

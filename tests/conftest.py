@@ -1,10 +1,13 @@
 """Shared fixtures: every test gets its own empty data and cache folders; the site and browser tests
 share one built site and one headless Chromium."""
 
+import dataclasses
 import io
 import os
+import re
 import shutil
 import tarfile
+from collections import Counter
 
 import pytest
 
@@ -50,10 +53,36 @@ def course_dirs(tmp_path, monkeypatch):
     return data, cache
 
 
+def imdb_folder_counts(path):
+    """Reviews per folder (``train/pos``, ...) of an archive, as ``data.IMDB_EXPECTED_REVIEWS`` holds them."""
+    with tarfile.open(path, "r:gz") as tar:
+        found = (re.search(r"aclImdb/(\w+/\w+)/\d+_\d+\.txt$", name) for name in tar.getnames())
+        return dict(Counter(match.group(1) for match in found if match))
+
+
 @pytest.fixture
-def imdb_archive(course_dirs):
+def accept_imdb(monkeypatch):
+    """``accept(path, counts=None)``: let the loader take a tiny archive that a test wrote.
+
+    The real archive's checksums and review counts would refuse it, so its checksum joins the
+    published ones and its review counts (or ``counts``) become the expected ones.
+    """
+    from lstm_course import data
+
+    def accept(path, counts=None):
+        spec = data.DATASETS["imdb"]
+        accepted = dataclasses.replace(spec, sha256=(*spec.sha256, data.sha256_of(path)))
+        monkeypatch.setitem(data.DATASETS, "imdb", accepted)
+        monkeypatch.setattr(data, "IMDB_EXPECTED_REVIEWS", counts or imdb_folder_counts(path))
+        return path
+
+    return accept
+
+
+@pytest.fixture
+def imdb_archive(course_dirs, accept_imdb):
     data, _ = course_dirs
-    return write_imdb_archive(data / "aclImdb_v1.tar.gz")
+    return accept_imdb(write_imdb_archive(data / "aclImdb_v1.tar.gz"))
 
 
 @pytest.fixture(scope="session")

@@ -52,8 +52,9 @@ def test_num_pairs_keeps_the_first_pairs(course_dirs):
     assert load_fra_eng(num_pairs=2) == (["Go.", "Run!"], ["Va !", "Cours\u202f!"])
     assert load_fra_eng(num_pairs=0) == ([], [])
     assert len(load_fra_eng(num_pairs=100)[0]) == 4
-    with pytest.raises(ValueError, match="num_pairs"):
-        load_fra_eng(num_pairs=-1)
+    for wrong in (-1, 2.5, "10"):
+        with pytest.raises(ValueError, match="num_pairs must be None .every pair. or an integer"):
+            load_fra_eng(num_pairs=wrong)
 
 
 @pytest.mark.parametrize("text", ["", "\n\n", "<html>Not found</html>\n", "Go. Va !\n"])

@@ -73,3 +73,39 @@ def test_malformed_file_is_reported_as_corrupt(course_dirs, text, problem):
     message = str(info.value)
     assert "corrupt" in message and problem in message
     assert "Kaggle" in message and "LSTM_COURSE_DATA" in message
+
+
+def test_a_file_cut_inside_a_tag_is_reported(course_dirs):
+    # Cut in the last tag, "B-geo" -> "B-g": a tag of no known entity type, not a new one.
+    data, _ = course_dirs
+    write_ner(data, TINY_CSV[:TINY_CSV.rindex("B-geo") + 3])
+    with pytest.raises(DatasetError) as info:
+        load_ner()
+    message = str(info.value)
+    assert "'B-g'" in message and "geo, org, per, gpe, tim, art, eve, nat" in message
+    assert "corrupt" in message and "Kaggle" in message
+
+
+@pytest.mark.parametrize("tag", ["B-xyz", "I-GEO", "B-", "E-per", "o"])
+def test_tags_outside_the_bio_pattern_of_the_known_types_are_refused(course_dirs, tag):
+    data, _ = course_dirs
+    write_ner(data, f"Sentence #,Word,POS,Tag\nSentence: 1,London,NNP,{tag}\n")
+    with pytest.raises(DatasetError, match="tag"):
+        load_ner()
+
+
+@pytest.mark.parametrize("bom", ["", "\ufeff"])
+def test_a_utf8_copy_is_read_as_utf8_with_or_without_a_byte_order_mark(course_dirs, bom):
+    data, _ = course_dirs
+    text = bom + TINY_CSV.replace("Zürich", "Zürich Łódź")
+    (data / "ner_dataset.csv").write_bytes(text.encode("utf-8"))
+    sentences, tags = load_ner()
+    assert sentences[2] == ["Zürich Łódź"], "non-ASCII names must not turn into mojibake"
+    assert sentences[0][0] == "Thousands" and tags[0] == ["O", "O", "O", "B-geo"]
+
+
+def test_a_byte_order_mark_before_bytes_that_are_not_utf8_is_reported(course_dirs):
+    data, _ = course_dirs
+    (data / "ner_dataset.csv").write_bytes(b"\xef\xbb\xbf" + TINY_CSV.encode("latin-1"))
+    with pytest.raises(DatasetError, match="byte-order mark"):
+        load_ner()

@@ -52,3 +52,12 @@ def test_copy_problem_layout():
     assert (x[:, 14] == 9).all(), "the cue sits on the last step of the delay"
     assert (y[:, :-5] == 0).all()
     assert x[:, :5].min() >= 1 and x[:, :5].max() <= 8
+
+
+@pytest.mark.parametrize("argument", ["delay", "n_copy", "n_symbols"])
+def test_copy_problem_refuses_sizes_that_leave_no_room(argument):
+    # delay=0 used to put the cue on the last symbol to copy, silently corrupting the task.
+    with pytest.raises(ValueError, match=f"{argument} must be at least 1"):
+        synthetic.copy_problem(4, **{argument: 0})
+    x, _ = synthetic.copy_problem(4, n_symbols=3, n_copy=2, delay=1)
+    assert (x[:, 2] == 4).all() and (x[:, :2] <= 3).all(), "with delay=1 the cue follows the symbols"
