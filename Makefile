@@ -6,6 +6,9 @@
 #
 # Choose the run profile with LSTM_COURSE_PROFILE=quick|standard|full (site default: standard,
 # test default: quick), and point LSTM_COURSE_DATA at local copies of the datasets when offline.
+#
+# Also: make pdf (the book as one PDF), make lock (refresh requirements.lock), make format (ruff
+# and nbstripout fix what they can), make clean.
 
 PYTHON ?= python3
 VENV := .venv
@@ -15,12 +18,14 @@ TEST_PROFILE := $(or $(LSTM_COURSE_PROFILE),quick)
 # Two workers suit a two-core machine; `--dist loadfile` keeps each notebook on one worker.
 PYTEST_WORKERS ?= 2
 
-.PHONY: site test venv clean
+.PHONY: site test venv lock format pdf clean
 
-$(VENV)/.installed: requirements.txt pyproject.toml
+# requirements.txt states what the course needs (ranges); requirements.lock pins the versions it
+# is tested with, and every install here goes through it.
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements.lock pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-dev.txt -c requirements.lock
 	touch $@
 
 venv: $(VENV)/.installed
@@ -48,6 +53,21 @@ test: venv
 	LSTM_COURSE_PROFILE=$(TEST_PROFILE) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not book" || status=$$?; \
 	LSTM_COURSE_PROFILE=$(TEST_PROFILE) $(BIN)/python -m pytest -m book || status=$$?; \
 	exit $$status
+
+# Refresh the lock: the newest versions that requirements*.txt allow, for every platform and for
+# Python 3.10 and newer. `make lock LOCK_UPGRADE=` only adds what changed in requirements*.txt.
+LOCK_UPGRADE ?= --upgrade
+lock: venv
+	$(BIN)/uv pip compile --quiet --universal --python-version 3.10 $(LOCK_UPGRADE) \
+		--no-emit-package lstm-course --annotation-style line --custom-compile-command "make lock" \
+		requirements.txt requirements-dev.txt -o requirements.lock
+	@echo "requirements.lock refreshed: run make test (and make site) before committing it"
+
+# The pre-commit hooks on the whole repository: the first pass fixes what it can, the second
+# reports what is left to fix by hand.
+format: venv
+	-$(BIN)/pre-commit run --all-files >/dev/null
+	$(BIN)/pre-commit run --all-files
 
 clean:
 	rm -rf _build test-artifacts
