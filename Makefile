@@ -18,7 +18,7 @@ TEST_PROFILE := $(or $(LSTM_COURSE_PROFILE),quick)
 # Two workers suit a two-core machine; `--dist loadfile` keeps each notebook on one worker.
 PYTEST_WORKERS ?= 2
 
-.PHONY: site test venv lock format pdf clean
+.PHONY: site test venv lock format pdf vendor-mermaid clean
 
 # requirements.txt states what the course needs (ranges); requirements.lock pins the versions it
 # is tested with, and every install here goes through it.
@@ -68,6 +68,15 @@ lock: venv
 format: venv
 	-$(BIN)/pre-commit run --all-files >/dev/null
 	$(BIN)/pre-commit run --all-files
+
+# Replace the copy of mermaid that the site serves (_ext/static/mermaid) with another release
+# from the npm registry (needs npm); keep mermaid_version in _config.yml equal to it.
+MERMAID_VERSION ?= 11.12.1
+vendor-mermaid:
+	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent mermaid@$(MERMAID_VERSION) >/dev/null \
+		&& tar xzf mermaid-$(MERMAID_VERSION).tgz && cd - >/dev/null \
+		&& cp $$tmp/package/dist/mermaid.min.js $$tmp/package/LICENSE _ext/static/mermaid/ && rm -rf $$tmp
+	@echo "mermaid $(MERMAID_VERSION) copied to _ext/static/mermaid: set mermaid_version in _config.yml to it"
 
 clean:
 	rm -rf _build test-artifacts
