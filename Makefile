@@ -30,19 +30,44 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt requirements.lock pypr
 
 venv: $(VENV)/.installed
 
-site: venv
-	@# Executed outputs are cached per notebook; a different profile needs a fresh build.
+# Executed outputs are cached per notebook (in _build); a different profile needs a fresh build.
+# sphinxcontrib-bibtex can fail with a KeyError on an environment saved before references.bib
+# changed: start Sphinx afresh then (executed notebooks stay cached).
+define prepare_build
 	@if [ -f _build/.profile ] && [ "$$(cat _build/.profile)" != "$(SITE_PROFILE)" ]; then \
 		echo "Run profile changed to $(SITE_PROFILE): removing the previous build"; rm -rf _build; fi
 	@mkdir -p _build && echo "$(SITE_PROFILE)" > _build/.profile
-	@# sphinxcontrib-bibtex can fail with a KeyError on an environment saved before references.bib
-	@# changed: start Sphinx afresh then (executed notebooks stay cached).
 	@if [ -f _build/.doctrees/environment.pickle ] && [ references.bib -nt _build/.doctrees/environment.pickle ]; then \
 		echo "references.bib changed: rebuilding Sphinx's environment"; rm -rf _build/.doctrees; fi
+endef
+
+site: venv
+	$(prepare_build)
 	LSTM_COURSE_PROFILE=$(SITE_PROFILE) $(BIN)/jupyter-book build . -W --keep-going
 	@echo ""
 	@echo "The website ($(SITE_PROFILE) profile) is at _build/html/index.html"
 	@echo "To run the notebooks yourself:  . $(BIN)/activate && jupyter lab"
+
+# The whole book as one PDF, from the notebooks `make site` executed (the same cache in _build;
+# without it, every chapter executes first). LaTeX comes from Debian's packages: installed here
+# when missing (about 120 MB to download, 390 MB on disk), or named so that you can install them.
+PDF_PACKAGES := texlive-xetex texlive-latex-extra texlive-latex-recommended texlive-fonts-recommended \
+	tex-gyre latexmk fonts-freefont-otf poppler-utils
+pdf: venv
+	@missing=$$(for p in $(PDF_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done | tr '\n' ' '); \
+	if [ -n "$$missing" ]; then \
+		sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo -n"; \
+		echo "make pdf needs LaTeX from Debian; installing: $$missing"; \
+		if ! command -v apt-get >/dev/null || ! { $$sudo apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null; }; then \
+			echo "Could not install them: run  sudo apt-get install $$missing  (or your system's TeX Live with xelatex and latexmk)"; exit 1; fi; \
+	else echo "LaTeX toolchain present ($(firstword $(PDF_PACKAGES)) and the rest)"; fi
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		{ echo "make pdf draws the mermaid diagrams in headless Chromium: apt-get install chromium chromium-driver"; exit 1; }
+	$(prepare_build)
+	LSTM_COURSE_PROFILE=$(SITE_PROFILE) $(BIN)/jupyter-book build . --builder pdflatex -W --keep-going
+	@echo ""
+	@echo "The book ($(SITE_PROFILE) profile) is at _build/latex/lstm-course.pdf"
 
 # Two stages, one execution of each notebook: (1) unit tests and every notebook through nbval,
 # which keeps the executed notebooks in _build/nbval; (2) the website built from them (executing

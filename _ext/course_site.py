@@ -4,6 +4,8 @@
   of mermaid that the site serves (``mermaid/``, loaded through ``mermaid_use_local``), so that
   diagrams render offline. Outside the book's ``_static`` folder on purpose: Jupyter Book would
   add every ``.js`` file there to every page.
+- The PDF (``make pdf``): without mermaid's own command line (``mmdc``, from npm), diagrams are
+  drawn for LaTeX by ``mermaid_pdf.py`` beside this file, with the same copy of mermaid.
 - The download button gives the *executed* notebook: Sphinx copies each chapter's source, stored
   without outputs, to ``_sources/``; when the build finishes, the notebook as myst-nb executed it
   (``_build/jupyter_execute/``) replaces that copy, so a reader who downloads a chapter, or opens
@@ -13,6 +15,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -22,9 +25,11 @@ STATIC = Path(__file__).resolve().parent / "static"
 logger = logging.getLogger(__name__)
 
 
-def _add_static_path(app: Sphinx, config) -> None:
+def _configure(app: Sphinx, config) -> None:
     if str(STATIC) not in config.html_static_path:
         config.html_static_path.append(str(STATIC))
+    if config.mermaid_cmd == "mmdc" and not shutil.which("mmdc"):
+        config.mermaid_cmd = [sys.executable, str(Path(__file__).with_name("mermaid_pdf.py"))]
 
 
 def publish_executed_notebooks(app: Sphinx, exception: Exception | None) -> None:
@@ -47,7 +52,7 @@ def publish_executed_notebooks(app: Sphinx, exception: Exception | None) -> None
 
 
 def setup(app: Sphinx) -> dict:
-    app.connect("config-inited", _add_static_path)
+    app.connect("config-inited", _configure)
     app.add_css_file("course.css")
     app.connect("build-finished", publish_executed_notebooks)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

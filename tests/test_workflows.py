@@ -63,6 +63,7 @@ def test_main_publishes_the_standard_site_with_the_execution_cache():
     assert steps["actions/cache/save"]["if"] == "always()", "executions of a failed build are lost"
     assert "tools/notebook_setup.py --repository \"https://github.com/${GITHUB_REPOSITORY}\"" in _runs(publish, "build")
     assert "make site" in _runs(publish, "build")
+    assert "make pdf" in _runs(publish, "build") and "tests/test_pdf.py" in _runs(publish, "build")
     assert "actions/upload-pages-artifact" in steps and "actions/deploy-pages" in _uses(publish, "deploy")
     reports = steps["actions/upload-artifact"]
     assert reports["if"] == "failure()" and "_build/html/reports/" in reports["with"]["path"]
