@@ -47,15 +47,21 @@ def test_inserting_the_cell_is_idempotent_and_keeps_the_setup_cell_next(tmp_path
     assert notebook_setup.problems(nb, source), "--check must notice an edited setup cell"
 
 
-def test_set_repository_url_rewrites_only_that_line(tmp_path, monkeypatch):
+def test_set_repository_url_rewrites_the_setting_the_badges_and_the_citation(tmp_path, monkeypatch):
+    for name in ("_config.yml", "README.md", "CITATION.cff"):
+        shutil.copy2(ROOT / name, tmp_path / name)
     config = (ROOT / "_config.yml").read_text()
-    (tmp_path / "_config.yml").write_text(config)
+    old = notebook_setup.repository()[0].removeprefix("https://github.com/")
     monkeypatch.setattr(notebook_setup, "ROOT", tmp_path)
     notebook_setup.set_repository_url("https://github.com/someone/their-lstm-course")
     changed = (tmp_path / "_config.yml").read_text()
     assert notebook_setup.repository()[0] == "https://github.com/someone/their-lstm-course"
     assert len(changed.splitlines()) == len(config.splitlines())
     assert sum(a != b for a, b in zip(config.splitlines(), changed.splitlines())) == 1
+    for name in ("README.md", "CITATION.cff"):
+        text = (tmp_path / name).read_text()
+        assert old not in text and "someone/their-lstm-course" in text, name
+    assert "someone.github.io/their-lstm-course" in (tmp_path / "README.md").read_text()
 
 
 def _package_copy(target: Path) -> Path:

@@ -9,6 +9,7 @@ Binder, the tests, the website build) it does nothing but set the backend.
     python tools/notebook_setup.py --check           # exit 1 if a chapter lacks the current cell
     python tools/notebook_setup.py --repository https://github.com/OWNER/NAME
                                                      # first set repository.url in _config.yml
+                                                     # (and the README's badges, CITATION.cff)
 
 The cell goes right before the notebook's first other code cell and keeps the id ``install-course``;
 running the script again changes nothing.
@@ -54,16 +55,29 @@ def canonical_source(url: str | None = None, branch: str | None = None) -> str:
     return TEMPLATE.format(url=url or default_url, branch=branch or default_branch)
 
 
+# Files that name the repository besides _config.yml: badges, citation.
+NAMING_THE_REPOSITORY = ("README.md", "CITATION.cff")
+
+
 def set_repository_url(url: str) -> None:
-    """Rewrite ``repository.url`` in _config.yml, keeping the file's comments and layout."""
+    """Rewrite ``repository.url`` in _config.yml (keeping its comments and layout), and the
+    repository's owner/name in the README's badges and CITATION.cff."""
     if not re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", url):
         raise SystemExit(f"--repository must look like https://github.com/OWNER/NAME, not {url!r}")
+    old_owner, old_name = repository()[0].removeprefix("https://github.com/").split("/")
+    new_owner, new_name = url.removeprefix("https://github.com/").split("/")
     path = ROOT / "_config.yml"
     text = path.read_text()
     new, count = re.subn(r"(?m)^(repository:\n(?:[ \t]+.*\n|[ \t]*\n)*?[ \t]+url:[ \t]*)\S+", rf"\g<1>{url}", text)
     if count != 1:
         raise SystemExit("_config.yml: could not find repository.url")
     path.write_text(new)
+    for name in NAMING_THE_REPOSITORY:
+        other = ROOT / name
+        if other.is_file():
+            text = other.read_text()
+            text = text.replace(f"{old_owner}.github.io/{old_name}", f"{new_owner}.github.io/{new_name}")
+            other.write_text(text.replace(f"{old_owner}/{old_name}", f"{new_owner}/{new_name}"))
 
 
 def _is_setup_cell(cell) -> bool:
