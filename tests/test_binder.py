@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import nbformat
-
 from packaging.markers import Marker
 from packaging.requirements import Requirement
 
@@ -21,13 +20,30 @@ ROOT = Path(__file__).resolve().parents[1]
 BINDER = ROOT / "binder"
 NOTEBOOKS = sorted((ROOT / "chapters").rglob("*.ipynb"))
 # Files that repo2docker would prefer to requirements.txt, or run in addition to it.
-OVERRIDING = ["environment.yml", "Pipfile", "Pipfile.lock", "setup.py", "Project.toml", "install.R", "apt.txt",
-              "postBuild", "start", "Dockerfile"]
+OVERRIDING = [
+    "environment.yml",
+    "Pipfile",
+    "Pipfile.lock",
+    "setup.py",
+    "Project.toml",
+    "install.R",
+    "apt.txt",
+    "postBuild",
+    "start",
+    "Dockerfile",
+]
 # The machine Binder builds on (mybinder.org: x86-64 Linux), with the Python of binder/runtime.txt.
 BINDER_PYTHON = (BINDER / "runtime.txt").read_text().strip().removeprefix("python-")
-BINDER_ENV = {"python_version": BINDER_PYTHON, "python_full_version": f"{BINDER_PYTHON}.0",
-              "sys_platform": "linux", "platform_system": "Linux", "platform_machine": "x86_64",
-              "os_name": "posix", "implementation_name": "cpython", "platform_python_implementation": "CPython"}
+BINDER_ENV = {
+    "python_version": BINDER_PYTHON,
+    "python_full_version": f"{BINDER_PYTHON}.0",
+    "sys_platform": "linux",
+    "platform_system": "Linux",
+    "platform_machine": "x86_64",
+    "os_name": "posix",
+    "implementation_name": "cpython",
+    "platform_python_implementation": "CPython",
+}
 
 
 def _normal(name: str) -> str:
@@ -106,7 +122,8 @@ def test_the_lock_pins_every_requirement_within_its_range():
                 pinned = pins.get(_normal(requirement.name))
                 assert pinned, f"requirements.lock does not pin {requirement.name} ({file}); run `make lock`"
                 assert requirement.specifier.contains(pinned, prereleases=True), (
-                    f"requirements.lock pins {requirement.name}=={pinned}, outside {requirement.specifier} ({file})")
+                    f"requirements.lock pins {requirement.name}=={pinned}, outside {requirement.specifier} ({file})"
+                )
 
 
 def test_this_environment_was_installed_from_the_lock():

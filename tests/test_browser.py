@@ -47,11 +47,17 @@ def browser():
     chromium, driver_path = _browser_binaries()
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000",
-                     "--disable-gpu",
-                     # Offline: names resolve to nothing, and whatever still tries goes to a closed port.
-                     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-                     "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=127.0.0.1"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--window-size=1400,1000",
+        "--disable-gpu",
+        # Offline: names resolve to nothing, and whatever still tries goes to a closed port.
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+        "--proxy-server=http://127.0.0.1:9",
+        "--proxy-bypass-list=127.0.0.1",
+    ):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     driver = webdriver.Chrome(service=Service(driver_path), options=options)
@@ -110,11 +116,15 @@ def _wait_for_diagrams(browser):
     if browser.execute_script("return document.querySelectorAll('.mermaid').length") == 0:
         return
     try:
-        WebDriverWait(browser, 30).until(lambda d: d.execute_script(
-            "return Array.from(document.querySelectorAll('.mermaid')).every(e => e.querySelector('svg'))"))
+        WebDriverWait(browser, 30).until(
+            lambda d: d.execute_script(
+                "return Array.from(document.querySelectorAll('.mermaid')).every(e => e.querySelector('svg'))"
+            )
+        )
     except Exception:
         raw = browser.execute_script(
-            "return Array.from(document.querySelectorAll('.mermaid'), e => e.textContent.slice(0, 80))")
+            "return Array.from(document.querySelectorAll('.mermaid'), e => e.textContent.slice(0, 80))"
+        )
         pytest.fail(f"mermaid diagrams left as text on {browser.current_url}: {raw}")
 
 
@@ -156,7 +166,8 @@ def test_landing_page_lists_every_chapter_in_reading_order(browser, site_url):
     _open(browser, site_url, LANDING)
     sidebar = browser.execute_script(
         "return Array.from(document.querySelectorAll('nav.bd-docs-nav a.reference.internal'),"
-        " a => a.textContent.trim())")
+        " a => a.textContent.trim())"
+    )
     titles = _toc_titles()
     positions = []
     for title in titles:
@@ -175,15 +186,18 @@ def test_theory_chapter_renders_equations_and_diagrams(browser, site_url):
     _open(browser, site_url, THEORY_CHAPTER)
     # MathJax is served with the site (sphinx-mathjax-offline), so it must typeset offline too.
     WebDriverWait(browser, 30).until(
-        lambda d: d.execute_script("return document.querySelectorAll('mjx-container').length") > 0)
+        lambda d: d.execute_script("return document.querySelectorAll('mjx-container').length") > 0
+    )
     typeset = browser.execute_script("return document.querySelectorAll('mjx-container').length")
     raw = browser.execute_script(
-        "return Array.from(document.querySelectorAll('.math')).filter(e => !e.querySelector('mjx-container')).length")
+        "return Array.from(document.querySelectorAll('.math')).filter(e => !e.querySelector('mjx-container')).length"
+    )
     assert typeset >= 5 and raw == 0, f"{typeset} equations typeset, {raw} left as raw TeX"
     diagrams = browser.execute_script("return document.querySelectorAll('.mermaid svg').length")
     assert diagrams >= 1, "the chapter's mermaid diagram is missing"
     labels = browser.execute_script(
-        "return Array.from(document.querySelectorAll('.mermaid svg'), s => s.textContent).join(' ')")
+        "return Array.from(document.querySelectorAll('.mermaid svg'), s => s.textContent).join(' ')"
+    )
     assert labels.strip(), "the mermaid drawing has no text: it did not render"
     _assert_internal_links_resolve(browser, site_url)
 
@@ -192,9 +206,12 @@ def test_every_page_with_a_diagram_draws_it_offline(browser, site_url, built_sit
     """Each page that holds mermaid diagrams renders all of them as SVG, with no request outside."""
     import re
 
-    pages = sorted(p.relative_to(built_site).as_posix() for p in built_site.rglob("*.html")
-                   if re.search(r'<pre\s+class="mermaid"', p.read_text(encoding="utf-8"))
-                   and p.relative_to(built_site).parts[0] not in ("_static", "_sources"))
+    pages = sorted(
+        p.relative_to(built_site).as_posix()
+        for p in built_site.rglob("*.html")
+        if re.search(r'<pre\s+class="mermaid"', p.read_text(encoding="utf-8"))
+        and p.relative_to(built_site).parts[0] not in ("_static", "_sources")
+    )
     assert pages, "no page has a mermaid diagram"
     for page in pages:
         _open(browser, site_url, page)  # waits for every diagram and checks the requests
@@ -205,7 +222,8 @@ def test_notebook_chapter_shows_executed_figures(browser, site_url):
     _open(browser, site_url, NOTEBOOK_CHAPTER)
     images = browser.execute_script(
         "return Array.from(document.querySelectorAll('.cell_output img'),"
-        " img => [img.src, img.complete && img.naturalWidth > 0])")
+        " img => [img.src, img.complete && img.naturalWidth > 0])"
+    )
     assert images, "no figure from an executed cell"
     broken = [src for src, loaded in images if not loaded]
     assert not broken, f"figures that did not load: {broken}"
@@ -213,7 +231,8 @@ def test_notebook_chapter_shows_executed_figures(browser, site_url):
     assert "Run profile:" in text and "Traceback" not in text
     # Cells that only draw a figure are folded behind a toggle, with their output shown.
     hidden = browser.execute_script(
-        "return document.querySelectorAll('.tag_hide-input details.hide, .tag_hide-input .toggle-details').length")
+        "return document.querySelectorAll('.tag_hide-input details.hide, .tag_hide-input .toggle-details').length"
+    )
     assert hidden >= 1, "no figure cell has its code folded away (tag: hide-input)"
     _assert_internal_links_resolve(browser, site_url)
 
@@ -223,9 +242,11 @@ def test_search_finds_the_chapters(browser, site_url):
 
     browser.get(site_url + "search.html?q=forget+gate")
     WebDriverWait(browser, 30).until(
-        lambda d: d.execute_script("return document.querySelectorAll('#search-results ul.search li').length") > 0)
+        lambda d: d.execute_script("return document.querySelectorAll('#search-results ul.search li').length") > 0
+    )
     hits = browser.execute_script(
-        "return Array.from(document.querySelectorAll('#search-results ul.search li a'), a => a.href)")
+        "return Array.from(document.querySelectorAll('#search-results ul.search li a'), a => a.href)"
+    )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(SCREENSHOTS / "search.png"))
     assert any("/chapters/01_how_lstms_work/" in href for href in hits), f"searching 'forget gate' found {hits}"
@@ -239,8 +260,7 @@ def test_launch_buttons_follow_the_repository_setting(browser, site_url):
     notebook = NOTEBOOK_CHAPTER.replace(".html", ".ipynb")
     launch = CONFIG["launch_buttons"]
     expected = {
-        "binder": f"{launch['binderhub_url'].rstrip('/')}/v2/gh/{owner_and_name}/{branch}"
-                  f"?urlpath=lab/tree/{notebook}",
+        "binder": f"{launch['binderhub_url'].rstrip('/')}/v2/gh/{owner_and_name}/{branch}?urlpath=lab/tree/{notebook}",
         "colab": f"{launch['colab_url'].rstrip('/')}/github/{owner_and_name}/blob/{branch}/{notebook}",
         "repository": repo,
     }
@@ -263,13 +283,15 @@ def test_the_downloaded_notebook_is_the_executed_one(browser, site_url):
             nb = nbformat.reads(response.read().decode("utf-8"), as_version=4)
         code = [cell for cell in nb.cells if cell.cell_type == "code"]
         with_outputs = [cell for cell in code if cell.outputs]
-        assert len(with_outputs) >= len(code) // 2, f"{href}: only {len(with_outputs)} of {len(code)} cells have outputs"
+        assert len(with_outputs) >= len(code) // 2, (
+            f"{href}: only {len(with_outputs)} of {len(code)} cells have outputs"
+        )
         text = json.dumps([cell.outputs for cell in code])
         assert "Run profile:" in text and "image/png" in text, f"{href} lacks the run's printed profile or figures"
 
 
 def _luminance(rgb: str) -> float:
-    red, green, blue = (int(v) for v in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3])
+    red, green, blue = (int(v) for v in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3])
     return (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
 
 
@@ -291,7 +313,8 @@ def test_figures_stay_readable_in_dark_mode(browser, site_url):
             shot = Image.open(io.BytesIO(figure.screenshot_as_png)).convert("L")
             brightness = ImageStat.Stat(shot).mean[0] / 255
             assert brightness > 0.6, (
-                f"a figure renders dark in dark mode (mean brightness {brightness:.2f}): its text is unreadable")
+                f"a figure renders dark in dark mode (mean brightness {brightness:.2f}): its text is unreadable"
+            )
         shot.save(SCREENSHOTS / "dark__figure.png")
         # The diagrams switch to mermaid's dark theme and still render.
         _open(browser, site_url, THEORY_CHAPTER, prefix="dark__")

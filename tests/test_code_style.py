@@ -16,8 +16,11 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-HOOKS = {hook["id"]: hook for repo in yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())["repos"]
-         for hook in repo["hooks"]}
+HOOKS = {
+    hook["id"]: hook
+    for repo in yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())["repos"]
+    for hook in repo["hooks"]
+}
 NOTEBOOKS = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "chapters").rglob("*.ipynb"))
 
 
@@ -51,14 +54,16 @@ def test_every_hook_is_local_and_pins_the_locked_version():
             name, _, version = requirement.partition("==")
             assert version, f"hook {hook['id']}: pin {requirement} with =="
             assert locked.get(name.lower()) == version, (
-                f"hook {hook['id']} installs {requirement}, requirements.lock has {locked.get(name.lower())}")
+                f"hook {hook['id']} installs {requirement}, requirements.lock has {locked.get(name.lower())}"
+            )
     assert {"nbstripout", "notebook-control-characters", "ruff-check", "ruff-format"} <= set(HOOKS)
 
 
 def test_ruff_lint():
     result = _run([_tool("ruff"), "check", "--no-fix", "--output-format", "concise", "."])
     assert result.returncode == 0, (
-        f"ruff check found problems (`ruff check --fix .` fixes some):\n{result.stdout[-6000:]}{result.stderr}")
+        f"ruff check found problems (`ruff check --fix .` fixes some):\n{result.stdout[-6000:]}{result.stderr}"
+    )
 
 
 def test_ruff_format():

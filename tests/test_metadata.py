@@ -5,9 +5,9 @@ from __future__ import annotations
 import ast
 import importlib.metadata
 import re
-import tomllib
 from pathlib import Path
 
+import tomllib
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]

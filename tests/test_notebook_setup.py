@@ -33,8 +33,10 @@ def test_the_cell_installs_from_the_configured_repository():
 
 def test_inserting_the_cell_is_idempotent_and_keeps_the_setup_cell_next(tmp_path):
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell("# Title"),
-                nbformat.v4.new_code_cell("import lstm_course as lc\n\nprofile = lc.start_notebook(seed=0)")]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Title"),
+        nbformat.v4.new_code_cell("import lstm_course as lc\n\nprofile = lc.start_notebook(seed=0)"),
+    ]
     source = notebook_setup.canonical_source()
     assert notebook_setup.apply(nb, source)
     once = nbformat.writes(nb)
@@ -79,9 +81,14 @@ def test_setup_cell_installs_the_package_in_an_environment_without_it(tmp_path):
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
     python = venv / "bin" / "python"
-    site_packages = Path(subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True, text=True, check=True).stdout.strip())
+    site_packages = Path(
+        subprocess.run(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    )
     # The venv borrows this environment's libraries (NumPy, pip, ...) through a plain path entry,
     # which does not run this environment's .pth files: lstm_course's editable install stays invisible.
     (site_packages / "borrowed.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
@@ -98,17 +105,17 @@ def test_setup_cell_installs_the_package_in_an_environment_without_it(tmp_path):
     cell = notebook_setup.canonical_source()
     stand_in = cell.replace(f"git+{url}@{branch}", package.as_uri())
     assert stand_in != cell
-    script = (stand_in + "\n\nprint('backend:', os.environ['KERAS_BACKEND'])\n"
-              "import lstm_course\nprint('imported from', lstm_course.__file__, lstm_course.__version__)\n")
-    first = subprocess.run([str(python), "-c", script], cwd=work, env=env, capture_output=True, text=True,
-                           timeout=600)
+    script = (
+        stand_in + "\n\nprint('backend:', os.environ['KERAS_BACKEND'])\n"
+        "import lstm_course\nprint('imported from', lstm_course.__file__, lstm_course.__version__)\n"
+    )
+    first = subprocess.run([str(python), "-c", script], cwd=work, env=env, capture_output=True, text=True, timeout=600)
     assert first.returncode == 0, first.stdout + first.stderr
     assert "Installing the course's helper package" in first.stdout
     assert "backend: tensorflow" in first.stdout
     assert f"imported from {site_packages}" in first.stdout, first.stdout
     # Once installed, the cell does nothing but set the backend.
     again = stand_in + "\n\nprint('backend:', os.environ['KERAS_BACKEND'])\n"
-    second = subprocess.run([str(python), "-c", again], cwd=work, env=env, capture_output=True, text=True,
-                            timeout=300)
+    second = subprocess.run([str(python), "-c", again], cwd=work, env=env, capture_output=True, text=True, timeout=300)
     assert second.returncode == 0, second.stdout + second.stderr
     assert "Installing" not in second.stdout and "backend: tensorflow" in second.stdout

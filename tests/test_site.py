@@ -34,8 +34,9 @@ def test_executed_pages_show_figures_and_no_errors(built_site):
     for name, html in chapters.items():
         assert "Traceback (most recent call last)" not in html, f"{name} shows a traceback"
         assert "Run profile:" in html, f"{name} does not say which profile it ran under"
-        assert "absl::InitializeLog" not in html and "oneDNN custom operations are on" not in html, \
+        assert "absl::InitializeLog" not in html and "oneDNN custom operations are on" not in html, (
             f"{name} shows TensorFlow's start-up log"
+        )
     with_images = [name for name, html in chapters.items() if re.search(r'<img[^>]+src="[^"]*_images/', html)]
     assert len(with_images) >= len(chapters) - 1, f"only {with_images} show figures"
 
@@ -71,7 +72,8 @@ def test_mermaid_is_served_with_the_site(built_site):
     assert (static / "loader.mjs").is_file() and (static / "mermaid.min.js").is_file()
     version = yaml.safe_load((ROOT / "_config.yml").read_text())["sphinx"]["config"]["mermaid_version"]
     assert f'version:"{version}"' in (static / "mermaid.min.js").read_text(encoding="utf-8"), (
-        f"_ext/static/mermaid is not mermaid {version}: run `make vendor-mermaid MERMAID_VERSION={version}`")
+        f"_ext/static/mermaid is not mermaid {version}: run `make vendor-mermaid MERMAID_VERSION={version}`"
+    )
     chapter = _pages(built_site)["chapters/01_how_lstms_work/03_the_lstm_cell.html"]
     assert "_static/mermaid/loader.mjs" in chapter
     assert not [name for name, html in _pages(built_site).items() if "cdn.jsdelivr.net" in html]

@@ -36,8 +36,13 @@ def test_actionlint_finds_nothing():
         pytest.fail("actionlint is not installed: `make venv` installs requirements-dev.txt")
     files = sorted(str(p) for p in WORKFLOWS.glob("*.yml"))
     assert len(files) == 3, files
-    result = subprocess.run([str(actionlint), "-no-color", "-oneline", "-shellcheck=", "-pyflakes=", *files],
-                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [str(actionlint), "-no-color", "-oneline", "-shellcheck=", "-pyflakes=", *files],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -61,7 +66,7 @@ def test_main_publishes_the_standard_site_with_the_execution_cache():
         assert part in restore["key"], f"the execution cache's key lacks {part}"
     assert restore["key"].startswith(restore["restore-keys"]) and "run_id" not in restore["restore-keys"]
     assert steps["actions/cache/save"]["if"] == "always()", "executions of a failed build are lost"
-    assert "tools/notebook_setup.py --repository \"https://github.com/${GITHUB_REPOSITORY}\"" in _runs(publish, "build")
+    assert 'tools/notebook_setup.py --repository "https://github.com/${GITHUB_REPOSITORY}"' in _runs(publish, "build")
     assert "make site" in _runs(publish, "build")
     assert "make pdf" in _runs(publish, "build") and "tests/test_pdf.py" in _runs(publish, "build")
     assert "actions/upload-pages-artifact" in steps and "actions/deploy-pages" in _uses(publish, "deploy")

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CELL_ID = "install-course"
 TAGS = ["hide-input"]  # folded on the website, where the package is always installed
 
-TEMPLATE = '''\
+TEMPLATE = """\
 # Colab, or a Jupyter without the course: install its helper package (a few seconds, only once).
 import importlib
 import importlib.util
@@ -42,7 +42,7 @@ COURSE_PACKAGE = "lstm_course @ git+{url}@{branch}"
 if importlib.util.find_spec("lstm_course") is None:
     print(f"Installing the course's helper package: pip install '{{COURSE_PACKAGE}}'")
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", COURSE_PACKAGE], check=True)
-    importlib.invalidate_caches()'''
+    importlib.invalidate_caches()"""
 
 
 def repository() -> tuple[str, str]:
