@@ -6,6 +6,8 @@
   add every ``.js`` file there to every page.
 - The PDF (``make pdf``): without mermaid's own command line (``mmdc``, from npm), diagrams are
   drawn for LaTeX by ``mermaid_pdf.py`` beside this file, with the same copy of mermaid.
+- The PDF leaves out the chapters' Colab setup cell (tagged ``course-setup``), which a reader of
+  paper has no use for.
 - The download button gives the *executed* notebook: Sphinx copies each chapter's source, stored
   without outputs, to ``_sources/``; when the build finishes, the notebook as myst-nb executed it
   (``_build/jupyter_execute/``) replaces that copy, so a reader who downloads a chapter, or opens
@@ -18,6 +20,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -51,8 +54,16 @@ def publish_executed_notebooks(app: Sphinx, exception: Exception | None) -> None
     logger.info(f"published {copied} executed notebooks in _sources/")
 
 
+def drop_setup_cells(app: Sphinx, doctree, docname: str) -> None:
+    if app.builder.format != "latex":
+        return
+    for node in list(doctree.findall(lambda n: isinstance(n, nodes.Element) and "tag_course-setup" in n["classes"])):
+        node.parent.remove(node)
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _configure)
     app.add_css_file("course.css")
     app.connect("build-finished", publish_executed_notebooks)
+    app.connect("doctree-resolved", drop_setup_cells)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -119,3 +119,21 @@ def test_setup_cell_installs_the_package_in_an_environment_without_it(tmp_path):
     second = subprocess.run([str(python), "-c", again], cwd=work, env=env, capture_output=True, text=True, timeout=300)
     assert second.returncode == 0, second.stdout + second.stderr
     assert "Installing" not in second.stdout and "backend: tensorflow" in second.stdout
+
+
+def test_the_pdf_leaves_the_setup_cell_out():
+    """_ext/course_site.py removes cells tagged course-setup from LaTeX builds only."""
+    from types import SimpleNamespace
+
+    from docutils import nodes
+
+    sys.path.insert(0, str(ROOT / "_ext"))
+    import course_site
+
+    assert "course-setup" in notebook_setup.TAGS
+    for builder_format, kept in (("latex", 1), ("html", 2)):
+        doctree = nodes.section()
+        doctree += nodes.container(classes=["cell", "tag_hide-input", "tag_course-setup"])
+        doctree += nodes.container(classes=["cell"])
+        course_site.drop_setup_cells(SimpleNamespace(builder=SimpleNamespace(format=builder_format)), doctree, "x")
+        assert len(doctree.children) == kept, builder_format

@@ -27,7 +27,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CELL_ID = "install-course"
-TAGS = ["hide-input"]  # folded on the website, where the package is always installed
+# Folded on the website, where the package is always installed; left out of the PDF
+# (_ext/course_site.py drops cells tagged "course-setup" from the LaTeX build).
+TAGS = ["hide-input", "course-setup"]
 
 TEMPLATE = """\
 # Colab, or a Jupyter without the course: install its helper package (a few seconds, only once).
