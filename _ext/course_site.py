@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -32,7 +33,8 @@ def _configure(app: Sphinx, config) -> None:
     if str(STATIC) not in config.html_static_path:
         config.html_static_path.append(str(STATIC))
     if config.mermaid_cmd == "mmdc" and not shutil.which("mmdc"):
-        config.mermaid_cmd = [sys.executable, str(Path(__file__).with_name("mermaid_pdf.py"))]
+        # A string, as the setting is declared (a list would be a config warning, fatal under -W).
+        config.mermaid_cmd = shlex.join([sys.executable, str(Path(__file__).with_name("mermaid_pdf.py"))])
 
 
 def publish_executed_notebooks(app: Sphinx, exception: Exception | None) -> None:
