@@ -310,8 +310,8 @@ def test_figures_stay_readable_in_dark_mode(browser, site_url):
         assert figures, "no figure on the page"
         for figure in figures[:3]:
             browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", figure)
-            shot = Image.open(io.BytesIO(figure.screenshot_as_png)).convert("L")
-            brightness = ImageStat.Stat(shot).mean[0] / 255
+            shot = Image.open(io.BytesIO(figure.screenshot_as_png))
+            brightness = ImageStat.Stat(shot.convert("L")).mean[0] / 255
             assert brightness > 0.6, (
                 f"a figure renders dark in dark mode (mean brightness {brightness:.2f}): its text is unreadable"
             )
