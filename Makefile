@@ -6,6 +6,9 @@
 #
 # Choose the run profile with LSTM_COURSE_PROFILE=quick|standard|full (site default: standard,
 # test default: quick), and point LSTM_COURSE_DATA at local copies of the datasets when offline.
+#
+# Also: make pdf (the book as one PDF), make lock (refresh requirements.lock), make format (ruff
+# and nbstripout fix what they can), make clean.
 
 PYTHON ?= python3
 VENV := .venv
@@ -30,29 +33,56 @@ endif
 export LSTM_COURSE_CACHE
 endif
 
-.PHONY: site test venv clean
+.PHONY: site test venv lock format pdf vendor-mermaid clean
 
-$(VENV)/.installed: requirements.txt pyproject.toml
+# requirements.txt states what the course needs (ranges); requirements.lock pins the versions it
+# is tested with, and every install here goes through it.
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements.lock pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-dev.txt -c requirements.lock
 	touch $@
 
 venv: $(VENV)/.installed
 
-site: venv
-	@# Executed outputs are cached per notebook; a different profile needs a fresh build.
+# Executed outputs are cached per notebook (in _build); a different profile needs a fresh build.
+# sphinxcontrib-bibtex can fail with a KeyError on an environment saved before references.bib
+# changed: start Sphinx afresh then (executed notebooks stay cached).
+define prepare_build
 	@if [ -f _build/.profile ] && [ "$$(cat _build/.profile)" != "$(SITE_PROFILE)" ]; then \
 		echo "Run profile changed to $(SITE_PROFILE): removing the previous build"; rm -rf _build; fi
 	@mkdir -p _build && echo "$(SITE_PROFILE)" > _build/.profile
-	@# sphinxcontrib-bibtex can fail with a KeyError on an environment saved before references.bib
-	@# changed: start Sphinx afresh then (executed notebooks stay cached).
 	@if [ -f _build/.doctrees/environment.pickle ] && [ references.bib -nt _build/.doctrees/environment.pickle ]; then \
 		echo "references.bib changed: rebuilding Sphinx's environment"; rm -rf _build/.doctrees; fi
+endef
+
+site: venv
+	$(prepare_build)
 	LSTM_COURSE_PROFILE=$(SITE_PROFILE) $(BIN)/jupyter-book build . -W --keep-going
 	@echo ""
 	@echo "The website ($(SITE_PROFILE) profile) is at _build/html/index.html"
 	@echo "To run the notebooks yourself:  . $(BIN)/activate && jupyter lab"
+
+# The whole book as one PDF, from the notebooks `make site` executed (the same cache in _build;
+# without it, every chapter executes first). LaTeX comes from Debian's packages: installed here
+# when missing (about 120 MB to download, 390 MB on disk), or named so that you can install them.
+PDF_PACKAGES := texlive-xetex texlive-latex-extra texlive-latex-recommended texlive-fonts-recommended \
+	tex-gyre latexmk fonts-freefont-otf poppler-utils
+pdf: venv
+	@missing=$$(for p in $(PDF_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done | tr '\n' ' '); \
+	if [ -n "$$missing" ]; then \
+		sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo -n"; \
+		echo "make pdf needs LaTeX from Debian; installing: $$missing"; \
+		if ! command -v apt-get >/dev/null || ! { $$sudo apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null; }; then \
+			echo "Could not install them: run  sudo apt-get install $$missing  (or your system's TeX Live with xelatex and latexmk)"; exit 1; fi; \
+	else echo "LaTeX toolchain present ($(firstword $(PDF_PACKAGES)) and the rest)"; fi
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		{ echo "make pdf draws the mermaid diagrams in headless Chromium: apt-get install chromium chromium-driver"; exit 1; }
+	$(prepare_build)
+	LSTM_COURSE_PROFILE=$(SITE_PROFILE) $(BIN)/jupyter-book build . --builder pdflatex -W --keep-going
+	@echo ""
+	@echo "The book ($(SITE_PROFILE) profile) is at _build/latex/lstm-course.pdf"
 
 # Two stages, one execution of each notebook: (1) unit tests and every notebook through nbval,
 # which keeps the executed notebooks in _build/nbval; (2) the website built from them (executing
@@ -63,6 +93,30 @@ test: venv
 	LSTM_COURSE_PROFILE=$(TEST_PROFILE) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not book" || status=$$?; \
 	LSTM_COURSE_PROFILE=$(TEST_PROFILE) $(BIN)/python -m pytest -m book || status=$$?; \
 	exit $$status
+
+# Refresh the lock: the newest versions that requirements*.txt allow, for every platform and for
+# Python 3.10 and newer. `make lock LOCK_UPGRADE=` only adds what changed in requirements*.txt.
+LOCK_UPGRADE ?= --upgrade
+lock: venv
+	$(BIN)/uv pip compile --quiet --universal --python-version 3.10 $(LOCK_UPGRADE) \
+		--no-emit-package lstm-course --annotation-style line --custom-compile-command "make lock" \
+		requirements.txt requirements-dev.txt -o requirements.lock
+	@echo "requirements.lock refreshed: run make test (and make site) before committing it"
+
+# The pre-commit hooks on the whole repository: the first pass fixes what it can, the second
+# reports what is left to fix by hand.
+format: venv
+	-$(BIN)/pre-commit run --all-files >/dev/null
+	$(BIN)/pre-commit run --all-files
+
+# Replace the copy of mermaid that the site serves (_ext/static/mermaid) with another release
+# from the npm registry (needs npm); keep mermaid_version in _config.yml equal to it.
+MERMAID_VERSION ?= 11.12.1
+vendor-mermaid:
+	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent mermaid@$(MERMAID_VERSION) >/dev/null \
+		&& tar xzf mermaid-$(MERMAID_VERSION).tgz && cd - >/dev/null \
+		&& cp $$tmp/package/dist/mermaid.min.js $$tmp/package/LICENSE _ext/static/mermaid/ && rm -rf $$tmp
+	@echo "mermaid $(MERMAID_VERSION) copied to _ext/static/mermaid: set mermaid_version in _config.yml to it"
 
 clean:
 	rm -rf _build test-artifacts

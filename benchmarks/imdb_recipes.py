@@ -48,12 +48,30 @@ RESULT = "RESULT "  # prefix of the line where a child process reports its recip
 # best recipe pretrains on, epochs of each recipe (None: the recipe's own default for that many reviews).
 RECIPES = ("seed", "faster", "best", "best-no-lm")
 SIZES = {
-    "quick": {"n_train": 1_000, "n_test": 1_000, "n_unlabelled": 1_000, "seed_epochs": 3, "fast_epochs": None,
-              "best_epochs": 2},
-    "standard": {"n_train": 5_000, "n_test": 5_000, "n_unlabelled": 6_000, "seed_epochs": 5, "fast_epochs": None,
-                 "best_epochs": None},
-    "full": {"n_train": 25_000, "n_test": 25_000, "n_unlabelled": 50_000, "seed_epochs": 5, "fast_epochs": None,
-             "best_epochs": None},
+    "quick": {
+        "n_train": 1_000,
+        "n_test": 1_000,
+        "n_unlabelled": 1_000,
+        "seed_epochs": 3,
+        "fast_epochs": None,
+        "best_epochs": 2,
+    },
+    "standard": {
+        "n_train": 5_000,
+        "n_test": 5_000,
+        "n_unlabelled": 6_000,
+        "seed_epochs": 5,
+        "fast_epochs": None,
+        "best_epochs": None,
+    },
+    "full": {
+        "n_train": 25_000,
+        "n_test": 25_000,
+        "n_unlabelled": 50_000,
+        "seed_epochs": 5,
+        "fast_epochs": None,
+        "best_epochs": None,
+    },
 }
 
 
@@ -71,8 +89,8 @@ def train_one(name: str, profile: str, seed: int) -> tuple:
 
     sizes = SIZES[profile]
     (x_train, y_train), (x_test, y_test) = lc.load_imdb(num_words=10_000)
-    x_train, y_train = x_train[:sizes["n_train"]], y_train[:sizes["n_train"]]
-    x_test, y_test = x_test[:sizes["n_test"]], y_test[:sizes["n_test"]]
+    x_train, y_train = x_train[: sizes["n_train"]], y_train[: sizes["n_train"]]
+    x_test, y_test = x_test[: sizes["n_test"]], y_test[: sizes["n_test"]]
     lc.set_seed(seed)
     if name == "seed":
         run = recipes.fit_seed_recipe(x_train, y_train, "LSTM", epochs=sizes["seed_epochs"])
@@ -100,21 +118,35 @@ def train_in_child(name: str, profile: str, seed: int) -> tuple:
     if result.returncode != 0 or not lines:
         print(result.stdout[-2000:], result.stderr[-4000:], sep="\n")
         raise SystemExit(f"the {name} recipe failed (exit {result.returncode})")
-    return tuple(json.loads(lines[-1][len(RESULT):]))
+    return tuple(json.loads(lines[-1][len(RESULT) :]))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--profile", choices=tuple(SIZES),
-                        default=os.environ.get("LSTM_COURSE_PROFILE", "").strip().lower() or "standard")
+    parser.add_argument(
+        "--profile",
+        choices=tuple(SIZES),
+        default=os.environ.get("LSTM_COURSE_PROFILE", "").strip().lower() or "standard",
+    )
     parser.add_argument("--seed", type=int, default=22)
-    parser.add_argument("--recipes", default="seed,faster,best",
-                        help=f"comma-separated subset of {','.join(RECIPES)} (default: seed,faster,best); "
-                             f"best-no-lm is the best recipe without its pretraining")
-    parser.add_argument("--skip-seed", type=float, metavar="CPU_SECONDS",
-                        help="do not train the seed recipe; compare with this CPU time measured before")
-    parser.add_argument("--repeats", type=int, default=1,
-                        help="train every recipe this many times, interleaved, and report the median times")
+    parser.add_argument(
+        "--recipes",
+        default="seed,faster,best",
+        help=f"comma-separated subset of {','.join(RECIPES)} (default: seed,faster,best); "
+        f"best-no-lm is the best recipe without its pretraining",
+    )
+    parser.add_argument(
+        "--skip-seed",
+        type=float,
+        metavar="CPU_SECONDS",
+        help="do not train the seed recipe; compare with this CPU time measured before",
+    )
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=1,
+        help="train every recipe this many times, interleaved, and report the median times",
+    )
     parser.add_argument("--child", choices=RECIPES, help=argparse.SUPPRESS)
     args = parser.parse_args()
     asked = {n.strip() for n in args.recipes.split(",")}
@@ -132,26 +164,42 @@ def main() -> int:
     from lstm_course import recipes  # for the published accuracy; this process trains nothing
 
     sizes = SIZES[args.profile]
-    print(f"profile {args.profile}; {os.cpu_count()} CPU cores; {platform.processor() or platform.machine()}; "
-          f"Python {platform.python_version()}; load average at start {load_average()}")
+    print(
+        f"profile {args.profile}; {os.cpu_count()} CPU cores; {platform.processor() or platform.machine()}; "
+        f"Python {platform.python_version()}; load average at start {load_average()}"
+    )
     n_fit = int(round(0.8 * sizes["n_train"]))
-    print(f"training on {n_fit:,} reviews (+{sizes['n_train'] - n_fit:,} for validation), "
-          f"testing on {sizes['n_test']:,}; the best recipe pretrains on those {n_fit:,} and "
-          f"{sizes['n_unlabelled']:,} unlabelled reviews (its times include the pretraining); "
-          f"each recipe in a fresh process", flush=True)
+    print(
+        f"training on {n_fit:,} reviews (+{sizes['n_train'] - n_fit:,} for validation), "
+        f"testing on {sizes['n_test']:,}; the best recipe pretrains on those {n_fit:,} and "
+        f"{sizes['n_unlabelled']:,} unlabelled reviews (its times include the pretraining); "
+        f"each recipe in a fresh process",
+        flush=True,
+    )
 
     rows = []  # (name, epochs run, epochs planned, wall s, CPU s, test accuracy)
     if args.skip_seed is not None:
-        rows.append(("seed (earlier run)", sizes["seed_epochs"], sizes["seed_epochs"], float("nan"),
-                     args.skip_seed, recipes.SEED_TEST_ACCURACY["LSTM"]))
+        rows.append(
+            (
+                "seed (earlier run)",
+                sizes["seed_epochs"],
+                sizes["seed_epochs"],
+                float("nan"),
+                args.skip_seed,
+                recipes.SEED_TEST_ACCURACY["LSTM"],
+            )
+        )
         wanted = [name for name in wanted if name != "seed"]
     runs = {name: [] for name in wanted}
     for repeat in range(args.repeats):  # interleaved, so that a slow spell of the machine hits every recipe
         for name in wanted:
             runs[name].append(train_in_child(name, args.profile, args.seed))
             which = f" (run {repeat + 1} of {args.repeats})" if args.repeats > 1 else ""
-            print(f"  {name} recipe done{which}: {runs[name][-1][3]:.0f} s wall, {runs[name][-1][4]:.0f} s CPU, "
-                  f"test accuracy {runs[name][-1][5]:.1%}", flush=True)
+            print(
+                f"  {name} recipe done{which}: {runs[name][-1][3]:.0f} s wall, {runs[name][-1][4]:.0f} s CPU, "
+                f"test accuracy {runs[name][-1][5]:.1%}",
+                flush=True,
+            )
     if args.repeats > 1 and {"seed", "faster"} <= set(wanted):
         shares = [f"{fast[3] / seed[3]:.0%}" for seed, fast in zip(runs["seed"], runs["faster"])]
         print(f"  faster recipe's share of the seed's wall time, run by run: {', '.join(shares)}")
@@ -180,9 +228,11 @@ def main() -> int:
                 shares.insert(0, f"{wall / seed_wall:.0%} of the seed's wall time")
             ok_wall = seed_wall is not None and wall <= seed_wall / 3
             ok_cpu = cpu <= seed_cpu / 3
-            print(f"faster recipe: {acc:.1%} (target {target:.1%}) in {' and '.join(shares)} (target at most 33%): "
-                  f"{'met' if acc >= target and (ok_wall or ok_cpu) else 'not met'}"
-                  f"{'' if ok_wall == ok_cpu else ' (met on ' + ('wall' if ok_wall else 'CPU') + ' time only)'}{note}")
+            print(
+                f"faster recipe: {acc:.1%} (target {target:.1%}) in {' and '.join(shares)} (target at most 33%): "
+                f"{'met' if acc >= target and (ok_wall or ok_cpu) else 'not met'}"
+                f"{'' if ok_wall == ok_cpu else ' (met on ' + ('wall' if ok_wall else 'CPU') + ' time only)'}{note}"
+            )
         if name == "best":
             print(f"best recipe: {acc:.1%} (target 88.0%): {'met' if acc >= 0.88 else 'not met'}{note}")
     print(f"load average at the end {load_average()}")
@@ -193,7 +243,9 @@ def main() -> int:
         writer = csv.writer(f)
         writer.writerow(["recipe", "epochs_run", "wall_seconds", "cpu_seconds", "test_accuracy", "n_train", "n_test"])
         for name, ran, _, wall, cpu, acc in rows:
-            writer.writerow([name, ran, round(wall, 1), round(cpu, 1), round(acc, 4), sizes["n_train"], sizes["n_test"]])
+            writer.writerow(
+                [name, ran, round(wall, 1), round(cpu, 1), round(acc, 4), sizes["n_train"], sizes["n_test"]]
+            )
     return 0
 
 

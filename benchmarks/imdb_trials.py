@@ -12,6 +12,7 @@ such as a GPU machine with JAX. Every trial trains on the first 20,000 training 
 on the last 5,000 and tests on all 25,000 after each epoch, with random seed 22; the results are
 appended to ``benchmarks/results/imdb_trials.jsonl``. A benchmark, not a test.
 """
+
 import argparse
 import json
 import os
@@ -62,7 +63,7 @@ def make_batches(seqs, labels, batch_size, maxlen, rng):
     order = np.lexsort((rng.random(len(lengths)), lengths))
     batches = []
     for start in range(0, len(order), batch_size):
-        idx = order[start:start + batch_size]
+        idx = order[start : start + batch_size]
         width = int(min(maxlen, -(-lengths[idx].max() // ROUND) * ROUND))
         x = keras.utils.pad_sequences([seqs[i] for i in idx], maxlen=width, padding="post")
         batches.append((x.astype("int32"), np.asarray(labels)[idx].astype("float32")))
@@ -95,8 +96,18 @@ def accuracy(model, seqs, labels, maxlen) -> float:
     return hits / len(seqs)
 
 
-def build(units=64, bidir=False, pool="mean", dropout=0.3, emb=128, layers=1, lr=3e-3, clipnorm=1.0,
-          vocab=10_000, decay_steps=None):
+def build(
+    units=64,
+    bidir=False,
+    pool="mean",
+    dropout=0.3,
+    emb=128,
+    layers=1,
+    lr=3e-3,
+    clipnorm=1.0,
+    vocab=10_000,
+    decay_steps=None,
+):
     """Masked embedding, dropout, (bi)LSTM layers, mean over the words or last state, dropout, sigmoid."""
     inputs = keras.Input((None,), dtype="int32")
     x = keras.layers.Embedding(vocab, emb, mask_zero=True)(inputs)
@@ -111,8 +122,9 @@ def build(units=64, bidir=False, pool="mean", dropout=0.3, emb=128, layers=1, lr
         x = keras.layers.Dropout(dropout)(x)
     model = keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(x))
     rate = keras.optimizers.schedules.CosineDecay(lr, decay_steps) if decay_steps else lr
-    model.compile(optimizer=keras.optimizers.Adam(rate, clipnorm=clipnorm), loss="binary_crossentropy",
-                  metrics=["accuracy"])
+    model.compile(
+        optimizer=keras.optimizers.Adam(rate, clipnorm=clipnorm), loss="binary_crossentropy", metrics=["accuracy"]
+    )
     return model
 
 
@@ -155,15 +167,26 @@ def main() -> int:
         x_fit, y_fit, x_val, y_val, x_test, y_test = load(settings.get("vocab", 10_000))
         train = Buckets(x_fit, y_fit, batch_size, maxlen, 22)
         model = build(**settings, decay_steps=epochs * len(train) if cosine else None)
-        record = {"name": name, "settings": settings, "cosine": cosine, "maxlen": maxlen,
-                  "backend": keras.backend.backend(), "epochs": []}
+        record = {
+            "name": name,
+            "settings": settings,
+            "cosine": cosine,
+            "maxlen": maxlen,
+            "backend": keras.backend.backend(),
+            "epochs": [],
+        }
         for epoch in range(1, epochs + 1):
             tic = time.time()
             model.fit(train, epochs=1, verbose=0, shuffle=False)
             fit_seconds = time.time() - tic
-            record["epochs"].append({"epoch": epoch, "val": round(accuracy(model, x_val, y_val, maxlen), 4),
-                                     "test": round(accuracy(model, x_test, y_test, maxlen), 4),
-                                     "fit_seconds": round(fit_seconds, 1)})
+            record["epochs"].append(
+                {
+                    "epoch": epoch,
+                    "val": round(accuracy(model, x_val, y_val, maxlen), 4),
+                    "test": round(accuracy(model, x_test, y_test, maxlen), 4),
+                    "fit_seconds": round(fit_seconds, 1),
+                }
+            )
             print(name, record["epochs"][-1], flush=True)
         best = max(record["epochs"], key=lambda e: e["val"])  # the first of equals, as EarlyStopping keeps
         record["test_at_best_val"] = best["test"]

@@ -34,12 +34,16 @@ def main() -> int:
     notebooks = args.notebooks or sorted((ROOT / "chapters").rglob("*.ipynb"))
     notebooks = [nb for nb in notebooks if ".ipynb_checkpoints" not in nb.parts]
     os.environ["LSTM_COURSE_PROFILE"] = args.profile
-    print(f"profile {args.profile}; {os.cpu_count()} CPU cores; {platform.processor() or platform.machine()}; "
-          f"Python {platform.python_version()}")
+    print(
+        f"profile {args.profile}; {os.cpu_count()} CPU cores; {platform.processor() or platform.machine()}; "
+        f"Python {platform.python_version()}"
+    )
     rows = []
     for nb_path in notebooks:
         nb = nbformat.read(nb_path, as_version=4)
-        client = NotebookClient(nb, timeout=None, kernel_name="python3", resources={"metadata": {"path": str(nb_path.parent)}})
+        client = NotebookClient(
+            nb, timeout=None, kernel_name="python3", resources={"metadata": {"path": str(nb_path.parent)}}
+        )
         start = time.perf_counter()
         try:
             client.execute()

@@ -39,8 +39,12 @@ def build(book: Path, out: Path, profile: str) -> tuple[float, str]:
     env = dict(os.environ, LSTM_COURSE_PROFILE=profile)
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     start = time.perf_counter()
-    result = subprocess.run([str(jupyter_book), "build", str(book), "--path-output", str(out), "-W", "--keep-going"],
-                            capture_output=True, text=True, env=env)
+    result = subprocess.run(
+        [str(jupyter_book), "build", str(book), "--path-output", str(out), "-W", "--keep-going"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     seconds = time.perf_counter() - start
     log = result.stdout + result.stderr
     if result.returncode != 0:
@@ -54,8 +58,10 @@ def execution_times(out: Path, book: Path) -> dict[str, float]:
     from jupyter_cache import get_cache
 
     cache = get_cache(out / "_build" / ".jupyter_cache")
-    return {Path(record.uri).resolve().relative_to(book.resolve()).as_posix(): record.data.get("execution_seconds", 0.0)
-            for record in cache.list_cache_records()}
+    return {
+        Path(record.uri).resolve().relative_to(book.resolve()).as_posix(): record.data.get("execution_seconds", 0.0)
+        for record in cache.list_cache_records()
+    }
 
 
 def edit_first_code_cell(notebook: Path) -> None:
@@ -68,8 +74,11 @@ def edit_first_code_cell(notebook: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--profile", choices=("quick", "standard", "full"), default="quick")
-    parser.add_argument("--edit", default="chapters/01_how_lstms_work/01_introduction.ipynb",
-                        help="the chapter to edit before the third build")
+    parser.add_argument(
+        "--edit",
+        default="chapters/01_how_lstms_work/01_introduction.ipynb",
+        help="the chapter to edit before the third build",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder (its path is printed)")
     args = parser.parse_args()
 
@@ -78,8 +87,10 @@ def main() -> int:
     for rel in book_files():
         (book / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / rel, book / rel)
-    print(f"profile {args.profile}; {os.cpu_count()} CPU cores; {platform.machine()}; Python {platform.python_version()}; "
-          f"load average {os.getloadavg()[0]:.1f} at the start")
+    print(
+        f"profile {args.profile}; {os.cpu_count()} CPU cores; {platform.machine()}; Python {platform.python_version()}; "
+        f"load average {os.getloadavg()[0]:.1f} at the start"
+    )
 
     cold, _ = build(book, out, args.profile)
     per_notebook = execution_times(out, book)

@@ -24,13 +24,11 @@ ARTIFACTS = ROOT / "test-artifacts"
 
 def book_files() -> list[Path]:
     """The repository's files (tracked, or new and not ignored), relative to the root."""
-    listing = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT,
-                             capture_output=True, text=True)
+    listing = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True)
     if listing.returncode == 0:
         return [Path(line) for line in listing.stdout.splitlines() if (ROOT / line).is_file()]
     skip = {".git", ".venv", "_build", "test-artifacts"}
-    return [p.relative_to(ROOT) for p in ROOT.rglob("*")
-            if p.is_file() and not skip & set(p.relative_to(ROOT).parts)]
+    return [p.relative_to(ROOT) for p in ROOT.rglob("*") if p.is_file() and not skip & set(p.relative_to(ROOT).parts)]
 
 
 def stage_book(stage: Path) -> list[str]:
@@ -52,19 +50,24 @@ def stage_book(stage: Path) -> list[str]:
     return reused
 
 
-def build_site(out: Path) -> tuple[Path, list[str]]:
-    """Build the site under ``out`` with ``-W``; return the HTML folder and the reused notebooks."""
+def build_site(out: Path, builder: str = "html") -> tuple[Path, list[str]]:
+    """Build the site (or, with ``builder="pdflatex"``, the PDF) under ``out`` with ``-W``; return
+    the output folder (``_build/html`` or ``_build/latex``) and the reused notebooks."""
     stage = out / "book"
     reused = stage_book(stage)
     env = dict(os.environ, LSTM_COURSE_PROFILE=current_profile())  # the profile nbval ran
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     result = subprocess.run(
-        [str(jupyter_book), "build", str(stage), "--path-output", str(out), "-W", "--keep-going"],
-        capture_output=True, text=True, env=env, timeout=3000,
+        [str(jupyter_book), "build", str(stage), "--path-output", str(out), "--builder", builder, "-W", "--keep-going"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=3000,
     )
     log = result.stdout + result.stderr
     ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "book-build.log").write_text(
-        f"reused from the nbval run ({len(reused)}): {', '.join(reused) or 'none'}\n\n{log}")
+    (ARTIFACTS / f"book-build-{builder}.log").write_text(
+        f"reused from the nbval run ({len(reused)}): {', '.join(reused) or 'none'}\n\n{log}"
+    )
     assert result.returncode == 0, f"jupyter-book build failed:\n{log[-6000:]}"
-    return out / "_build" / "html", reused
+    return out / "_build" / ("latex" if builder == "pdflatex" else builder), reused

@@ -34,8 +34,9 @@ def test_executed_pages_show_figures_and_no_errors(built_site):
     for name, html in chapters.items():
         assert "Traceback (most recent call last)" not in html, f"{name} shows a traceback"
         assert "Run profile:" in html, f"{name} does not say which profile it ran under"
-        assert "absl::InitializeLog" not in html and "oneDNN custom operations are on" not in html, \
+        assert "absl::InitializeLog" not in html and "oneDNN custom operations are on" not in html, (
             f"{name} shows TensorFlow's start-up log"
+        )
     with_images = [name for name, html in chapters.items() if re.search(r'<img[^>]+src="[^"]*_images/', html)]
     assert len(with_images) >= len(chapters) - 1, f"only {with_images} show figures"
 
@@ -61,3 +62,29 @@ def test_mathjax_is_served_with_the_site(built_site):
     assert (built_site / "_static" / "mathjax" / "tex-chtml.js").is_file()
     chapter = _pages(built_site)["chapters/01_how_lstms_work/03_the_lstm_cell.html"]
     assert "_static/mathjax/tex-chtml.js" in chapter and "cdn.jsdelivr.net/npm/mathjax" not in chapter
+
+
+def test_mermaid_is_served_with_the_site(built_site):
+    """Diagrams render offline: pages load the site's copy of mermaid, of the configured version."""
+    import yaml
+
+    static = built_site / "_static" / "mermaid"
+    assert (static / "loader.mjs").is_file() and (static / "mermaid.min.js").is_file()
+    version = yaml.safe_load((ROOT / "_config.yml").read_text())["sphinx"]["config"]["mermaid_version"]
+    assert f'version:"{version}"' in (static / "mermaid.min.js").read_text(encoding="utf-8"), (
+        f"_ext/static/mermaid is not mermaid {version}: run `make vendor-mermaid MERMAID_VERSION={version}`"
+    )
+    chapter = _pages(built_site)["chapters/01_how_lstms_work/03_the_lstm_cell.html"]
+    assert "_static/mermaid/loader.mjs" in chapter
+    assert not [name for name, html in _pages(built_site).items() if "cdn.jsdelivr.net" in html]
+
+
+def test_the_notebooks_offered_for_download_are_executed(built_site):
+    """`_sources/` holds each chapter as executed by the build, not its output-free source."""
+    import nbformat
+
+    for notebook in sorted((ROOT / "chapters").rglob("*.ipynb")):
+        rel = notebook.relative_to(ROOT)
+        published = nbformat.read(built_site / "_sources" / rel, as_version=4)
+        outputs = [cell.outputs for cell in published.cells if cell.cell_type == "code" and cell.outputs]
+        assert outputs, f"_sources/{rel} has no outputs: the download button would give the unexecuted notebook"
