@@ -23,6 +23,7 @@ import weakref
 import numpy as np
 
 _COMPILED = weakref.WeakKeyDictionary()  # model -> its compiled forward pass
+_STEPS = weakref.WeakKeyDictionary()  # model -> its compiled one-token step (recurrent_step)
 
 _SPACE_BEFORE_PUNCTUATION = re.compile(r" ([.,!?;:)])")
 _SPACE_AFTER_BRACKET = re.compile(r"\( ")
@@ -172,9 +173,18 @@ def recurrent_step(model):
     The model must be a stack ``Embedding -> recurrent layer(s) -> Dense`` (``LSTM``, ``GRU`` or
     ``SimpleRNN`` layers with ``return_sequences=True``; ``Dropout`` layers are skipped, as at
     inference). The step calls each layer's cell once, on the new token alone, with the state the
-    previous step returned, compiled as one ``tf.function``. Returns ``(step, initial_state)``:
-    the state is a list with one list of tensors per recurrent layer (``[h, C]`` for an LSTM).
+    previous step returned, compiled as one ``tf.function`` that is built once per model and
+    reused (it holds the model's layers, not the model, so the model can still be freed). Returns
+    ``(step, initial_state)``: the state is a list with one list of tensors per recurrent layer
+    (``[h, C]`` for an LSTM).
     """
+    if model not in _STEPS:
+        _STEPS[model] = _build_recurrent_step(model)
+    step, initial_state = _STEPS[model]
+    return step, [list(state) for state in initial_state]
+
+
+def _build_recurrent_step(model):
     import keras
     import tensorflow as tf
 

@@ -193,3 +193,20 @@ def test_recurrent_step_refuses_other_architectures():
                               keras.layers.Dense(10)])
     with pytest.raises(ValueError, match="Embedding -> Bidirectional -> Dense"):
         recurrent_step(model)
+
+
+def test_recurrent_step_is_built_once_per_model_and_does_not_keep_it_alive():
+    import gc
+    import weakref
+
+    from lstm_course import generation
+
+    model = _next_token_lstm()
+    step, state = generation.recurrent_step(model)
+    again, fresh = generation.recurrent_step(model)
+    assert again is step and fresh is not state  # the same compiled step, a new zero state
+    step(3, state)
+    alive = weakref.ref(model)
+    del model, step, again, state, fresh
+    gc.collect()
+    assert alive() is None
