@@ -78,11 +78,12 @@ def main() -> int:
             if row["words"] > CHAPTER_WORDS:
                 problems.append(f"{path.relative_to(ROOT)}: {row['words']:,} words (budget {CHAPTER_WORDS:,})")
             if row["longest_cell"] > MAX_CODE_CELL_LINES:
-                problems.append(f"{path.relative_to(ROOT)}: a code cell of {row['longest_cell']} lines "
-                                f"(at most {MAX_CODE_CELL_LINES})")
+                problems.append(
+                    f"{path.relative_to(ROOT)}: a code cell of {row['longest_cell']} lines "
+                    f"(at most {MAX_CODE_CELL_LINES})"
+                )
         total = {c: sum(rows[p][c] for p in paths) for c in columns}
-        print(f"  {'total':<48}" + "".join(f"{'':>13}" if c == "longest_cell" else f"{total[c]:>13,}"
-                                             for c in columns))
+        print(f"  {'total':<48}" + "".join(f"{'':>13}" if c == "longest_cell" else f"{total[c]:>13,}" for c in columns))
     print()
     for label, parts, left_out, budget in PART_WORDS:
         words = sum(rows[p]["words"] for p in rows if p.parent.name in parts and p.stem not in left_out)

@@ -33,6 +33,7 @@ args = parser.parse_args()
 # With KERAS_BACKEND set to another backend, the package does not import TensorFlow.
 sys.path.insert(0, str(ROOT))
 from lstm_course import data  # noqa: E402
+
 if args.tokens:
     tokens = data._load_npz(args.tokens)
     if tokens is None:

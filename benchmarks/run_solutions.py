@@ -30,8 +30,10 @@ _PYTHON = re.compile(r"^```python\s*$(.*?)^```\s*$", re.M | re.S)
 def solution_code(notebook) -> dict[int, str]:
     """The Python blocks of each solution, joined: {solution number: code}."""
     markdown = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
-    return {int(number): "\n\n".join(block.strip("\n") for block in _PYTHON.findall(body))
-            for _, number, body in _SOLUTION.findall(markdown)}
+    return {
+        int(number): "\n\n".join(block.strip("\n") for block in _PYTHON.findall(body))
+        for _, number, body in _SOLUTION.findall(markdown)
+    }
 
 
 def main() -> int:
@@ -66,8 +68,12 @@ def main() -> int:
 
     os.environ["LSTM_COURSE_PROFILE"] = args.profile
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    client = NotebookClient(notebook, timeout=args.timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(args.chapter.resolve().parent)}})
+    client = NotebookClient(
+        notebook,
+        timeout=args.timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(args.chapter.resolve().parent)}},
+    )
     started = time.perf_counter()
     with client.setup_kernel():
         for index, cell in enumerate(notebook.cells):

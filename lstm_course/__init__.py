@@ -29,8 +29,7 @@ from .quiet import import_tensorflow_quietly
 
 import_tensorflow_quietly()
 
-from .data import (DatasetError, decode_review, encode_review, load_imdb, load_imdb_text,  # noqa: E402
-                   load_imdb_unlabelled)
+from .data import DatasetError, decode_review, encode_review, load_imdb, load_imdb_text, load_imdb_unlabelled  # noqa: E402
 from .legacy import expect_error  # noqa: E402
 from .models import epochs_to_reach, forget_gate_bias, reset_stateful_layers, set_seed, trainable_params  # noqa: E402
 from .numpy_lstm import LSTMTrace, LSTMWeights, lstm_forward, lstm_param_count  # noqa: E402
@@ -38,8 +37,23 @@ from .profiles import choose, current_profile, describe_profile  # noqa: E402
 
 __version__ = "0.1.0"
 
-SUBMODULES = ("data", "diagrams", "generation", "legacy", "models", "numpy_lstm", "plots", "profiles", "quiet",
-              "recipes", "sequences", "series", "synthetic", "timing", "widgets")
+SUBMODULES = (
+    "data",
+    "diagrams",
+    "generation",
+    "legacy",
+    "models",
+    "numpy_lstm",
+    "plots",
+    "profiles",
+    "quiet",
+    "recipes",
+    "sequences",
+    "series",
+    "synthetic",
+    "timing",
+    "widgets",
+)
 
 
 def __getattr__(name: str):
@@ -74,9 +88,28 @@ def start_notebook(seed: int = 0) -> str:
 
 
 __all__ = [
-    "DatasetError", "LSTMTrace", "LSTMWeights", "choose", "current_profile", "decode_review",
-    "describe_profile", "encode_review", "epochs_to_reach", "expect_error", "forget_gate_bias",
-    "load_imdb", "load_imdb_text", "load_imdb_unlabelled", "lstm_forward", "lstm_param_count",
-    "plot_gate_heatmaps", "plot_history", "reset_stateful_layers", "set_seed", "start_notebook",
-    "trainable_params", "use_course_style", *SUBMODULES,
+    "DatasetError",
+    "LSTMTrace",
+    "LSTMWeights",
+    "choose",
+    "current_profile",
+    "decode_review",
+    "describe_profile",
+    "encode_review",
+    "epochs_to_reach",
+    "expect_error",
+    "forget_gate_bias",
+    "load_imdb",
+    "load_imdb_text",
+    "load_imdb_unlabelled",
+    "lstm_forward",
+    "lstm_param_count",
+    "plot_gate_heatmaps",
+    "plot_history",
+    "reset_stateful_layers",
+    "set_seed",
+    "start_notebook",
+    "trainable_params",
+    "use_course_style",
+    *SUBMODULES,
 ]

@@ -28,6 +28,7 @@ training reviews only, so nothing about the test set leaks into it.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import gzip
 import hashlib
@@ -125,10 +126,14 @@ def data_dir() -> Path | None:
     given = Path(value).expanduser()
     path = Path(os.path.abspath(given))
     if not path.is_dir():
-        relative = "" if given.is_absolute() else (
-            f" A relative path is looked up from the working folder, {Path(os.path.abspath('.'))}, "
-            f"which for a notebook is the notebook's own folder: give an absolute path (the "
-            f"Makefile makes it absolute for `make site` and `make test`)."
+        relative = (
+            ""
+            if given.is_absolute()
+            else (
+                f" A relative path is looked up from the working folder, {Path(os.path.abspath('.'))}, "
+                f"which for a notebook is the notebook's own folder: give an absolute path (the "
+                f"Makefile makes it absolute for `make site` and `make test`)."
+            )
         )
         raise DatasetError(
             f"{DATA_ENV}={value!r} is not a folder: looked for {path}.{relative} Point it at the "
@@ -155,10 +160,7 @@ def _is_file(path: Path) -> bool:
 
 def _how_to_get(name: str) -> str:
     spec = DATASETS[name]
-    return (
-        f"{spec.manual} Put {spec.filename} in a folder and set {DATA_ENV} to that folder "
-        f"(or into {cache_dir()})."
-    )
+    return f"{spec.manual} Put {spec.filename} in a folder and set {DATA_ENV} to that folder (or into {cache_dir()})."
 
 
 def _searched_folders() -> list[tuple[Path, str]]:
@@ -196,8 +198,7 @@ def dataset_file(name: str, *, download: bool = True) -> Path:
     path = _local_file(name)
     if path is None:
         if spec.url is None:
-            raise DatasetError(f"{_searched(name)}, and it cannot be downloaded automatically. "
-                               f"{_how_to_get(name)}")
+            raise DatasetError(f"{_searched(name)}, and it cannot be downloaded automatically. {_how_to_get(name)}")
         if not download:
             raise DatasetError(f"{_searched(name)}. {_how_to_get(name)}")
         return _download(name)
@@ -272,8 +273,11 @@ def verified_sha256(name: str, path: Path) -> str:
         raise DatasetError(
             f"{path} is partial or corrupt: its sha256 checksum ({digest[:16]}...) matches no "
             f"published copy of the dataset, so it is damaged, cut short or a different file. "
-            + ("Delete it and load again to download a fresh copy, or replace it with a complete "
-               "copy. " if in_cache else "Replace it with a complete copy. ")
+            + (
+                "Delete it and load again to download a fresh copy, or replace it with a complete copy. "
+                if in_cache
+                else "Replace it with a complete copy. "
+            )
             + _how_to_get(name)
         )
     _remember_verified(identity, digest)
@@ -285,8 +289,10 @@ def verified_sha256(name: str, path: Path) -> str:
 
 def _cache_problem(folder: Path, exc: OSError) -> str:
     reason = exc.strerror or str(exc)
-    return (f"the cache folder {folder} cannot be written ({exc.__class__.__name__}: {reason}). "
-            f"Set {CACHE_ENV} to a folder you can write to (it is created if missing)")
+    return (
+        f"the cache folder {folder} cannot be written ({exc.__class__.__name__}: {reason}). "
+        f"Set {CACHE_ENV} to a folder you can write to (it is created if missing)"
+    )
 
 
 def _writable_cache_dir() -> Path:
@@ -300,10 +306,9 @@ def _writable_cache_dir() -> Path:
 def _lock(f) -> None:
     """Mark a temporary file as being written, so that a cleaner leaves it alone."""
     if fcntl is not None:
-        try:
+        # A file system without locks is fine: the file's age protects it.
+        with contextlib.suppress(OSError):
             fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            pass  # e.g. a file system without locks: the file's age protects it
 
 
 def _atomic_write(target: Path, write) -> None:
@@ -317,10 +322,8 @@ def _atomic_write(target: Path, write) -> None:
         os.chmod(tmp, 0o644)  # mkstemp makes files private; a dataset is not a secret
         os.replace(tmp, target)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
 
 
@@ -389,7 +392,10 @@ def _save_cache(name: str, **arrays) -> None:
     except OSError as exc:
         warnings.warn(
             f"The processed data was not cached: {_cache_problem(cache_dir(), exc)}, so that the "
-            f"next load is fast again.", DatasetWarning, stacklevel=3)
+            f"next load is fast again.",
+            DatasetWarning,
+            stacklevel=3,
+        )
 
 
 def _load_npz(path: Path) -> dict[str, np.ndarray] | None:
@@ -412,13 +418,15 @@ def _download(name: str) -> Path:
         folder = _writable_cache_dir()
     except OSError as exc:
         raise DatasetError(
-            f"{searched}, and it cannot be downloaded: {_cache_problem(cache_dir(), exc)}. Or "
-            f"{_how_to_get(name)}"
+            f"{searched}, and it cannot be downloaded: {_cache_problem(cache_dir(), exc)}. Or {_how_to_get(name)}"
         ) from exc
     target = folder / spec.filename
     # Said before connecting: a server that never answers must not look like a hung notebook.
-    print(f"{searched}. Downloading it from {spec.url} (giving up if the server is silent for "
-          f"{DOWNLOAD_TIMEOUT_S} s) ...", flush=True)
+    print(
+        f"{searched}. Downloading it from {spec.url} (giving up if the server is silent for "
+        f"{DOWNLOAD_TIMEOUT_S} s) ...",
+        flush=True,
+    )
     try:
         if spec.member is None:
             digest = []
@@ -432,8 +440,7 @@ def _download(name: str) -> Path:
                 _atomic_write(target, lambda f: _extract_member(archive, spec.member, f))
     except OSError as exc:  # the cache folder, while writing (a full disk, say)
         raise DatasetError(
-            f"{searched}, and it cannot be downloaded: {_cache_problem(folder, exc)}. Or "
-            f"{_how_to_get(name)}"
+            f"{searched}, and it cannot be downloaded: {_cache_problem(folder, exc)}. Or {_how_to_get(name)}"
         ) from exc
     return target
 
@@ -467,8 +474,7 @@ def _fetch(name: str, out, searched: str) -> str:
         raise DatasetError(f"{searched}. Could not download {spec.url} ({exc}). {offline}") from exc
     if total is not None and written != total:
         raise DatasetError(
-            f"The download of {spec.url} stopped early ({written:,} of {total:,} bytes). "
-            f"Run the cell again to retry."
+            f"The download of {spec.url} stopped early ({written:,} of {total:,} bytes). Run the cell again to retry."
         )
     if spec.sha256 and digest.hexdigest() not in spec.sha256:
         raise DatasetError(
@@ -488,15 +494,15 @@ def _extract_member(archive, member: str, out) -> None:
             with zf.open(names[0]) as src:
                 shutil.copyfileobj(src, out)
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise DatasetError(f"The downloaded archive is not a valid zip file: {exc}. Run the cell "
-                           f"again to retry.") from exc
+        raise DatasetError(
+            f"The downloaded archive is not a valid zip file: {exc}. Run the cell again to retry."
+        ) from exc
 
 
 # --------------------------------------------------------------------------- argument checks
 
 
-def _check_int(name: str, value, low: int, high: int | None = None, *, none: str = "",
-               why: str = "") -> None:
+def _check_int(name: str, value, low: int, high: int | None = None, *, none: str = "", why: str = "") -> None:
     """ValueError unless ``value`` is an integer in [low, high] (or None, if ``none`` says what it means)."""
     if value is None and none:
         return
@@ -513,8 +519,13 @@ def _check_special_ids(start_char, oov_char, index_from, num_words) -> None:
     why = f", below the first word index, index_from + 1 = {index_from + 1}"
     _check_int("start_char", start_char, 0, index_from, why=why)
     _check_int("oov_char", oov_char, 0, index_from, why=why)
-    _check_int("num_words", num_words, index_from + 2, none="every word",
-               why=f" (it must exceed index_from + 1 = {index_from + 1} to keep any word)")
+    _check_int(
+        "num_words",
+        num_words,
+        index_from + 2,
+        none="every word",
+        why=f" (it must exceed index_from + 1 = {index_from + 1} to keep any word)",
+    )
 
 
 def _check_seed(seed) -> None:
@@ -544,10 +555,11 @@ def _read_ner_text(path: Path) -> str:
         raise _ner_corrupt(path, f"it cannot be read: {exc.__class__.__name__}: {exc}") from exc
     if raw.startswith(codecs.BOM_UTF8):
         try:
-            return raw[len(codecs.BOM_UTF8):].decode("utf-8")
+            return raw[len(codecs.BOM_UTF8) :].decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise _ner_corrupt(path, f"it starts with a UTF-8 byte-order mark but byte {exc.start + 3:,} "
-                                     f"is not UTF-8") from exc
+            raise _ner_corrupt(
+                path, f"it starts with a UTF-8 byte-order mark but byte {exc.start + 3:,} is not UTF-8"
+            ) from exc
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -578,8 +590,10 @@ def load_ner() -> tuple[list[list[str]], list[list[str]]]:
     rows = csv.reader(io.StringIO(_read_ner_text(path), newline=""))
     header = next(rows, None)
     if header is None or tuple(h.strip().lstrip("\ufeff") for h in header) != NER_COLUMNS:
-        raise _ner_corrupt(path, f"expected the header {','.join(NER_COLUMNS)}, "
-                                 f"found {','.join(header) if header else 'an empty file'}")
+        raise _ner_corrupt(
+            path,
+            f"expected the header {','.join(NER_COLUMNS)}, found {','.join(header) if header else 'an empty file'}",
+        )
     for line, row in enumerate(rows, start=2):
         if not row:
             continue  # a blank line, e.g. at the end of the file
@@ -587,8 +601,9 @@ def load_ner() -> tuple[list[list[str]], list[list[str]]]:
             raise _ner_corrupt(path, f"line {line} has {len(row)} columns instead of 4")
         sentence_id, word, _pos, tag = row
         if not _NER_TAG.fullmatch(tag):
-            raise _ner_corrupt(path, f"line {line} has the tag {tag!r}, not O, B-x or I-x with x one "
-                                     f"of {', '.join(NER_ENTITY_TYPES)}")
+            raise _ner_corrupt(
+                path, f"line {line} has the tag {tag!r}, not O, B-x or I-x with x one of {', '.join(NER_ENTITY_TYPES)}"
+            )
         if sentence_id.strip():
             sentences.append([])
             tags.append([])
@@ -606,8 +621,13 @@ def load_ner() -> tuple[list[list[str]], list[list[str]]]:
 IMDB_SPLITS = ("train", "test", "unsup")
 _IMDB_REVIEW = re.compile(r"aclImdb/((train|test)/(pos|neg|unsup))/(\d+)_(\d+)\.txt$")
 # Reviews per folder of aclImdb_v1.tar.gz: a copy with any other count is partial or different.
-IMDB_EXPECTED_REVIEWS = {"train/pos": 12_500, "train/neg": 12_500, "test/pos": 12_500,
-                         "test/neg": 12_500, "train/unsup": 50_000}
+IMDB_EXPECTED_REVIEWS = {
+    "train/pos": 12_500,
+    "train/neg": 12_500,
+    "test/pos": 12_500,
+    "test/neg": 12_500,
+    "train/unsup": 50_000,
+}
 _IMDB_TEXT_CACHE = "imdb_text_v1.npz"
 # Bump the version in these names whenever the processing changes, so old caches are not reused.
 _IMDB_TOKENS_CACHE = "imdb_tokens_v2.npz"
@@ -615,9 +635,11 @@ _IMDB_UNLABELLED_CACHE = "imdb_unlabelled_tokens_v1.npz"
 # Each processed form: the arrays it must hold, and the processed forms it is built from.
 _IMDB_CACHES = {
     _IMDB_TEXT_CACHE: ([f"{s}_{a}" for s in IMDB_SPLITS for a in ("bytes", "offsets", "labels")], ()),
-    _IMDB_TOKENS_CACHE: (["vocabulary", "vocabulary_size"]
-                         + [f"{s}_{a}" for s in ("train", "test") for a in ("ids", "offsets", "labels")],
-                         (_IMDB_TEXT_CACHE,)),
+    _IMDB_TOKENS_CACHE: (
+        ["vocabulary", "vocabulary_size"]
+        + [f"{s}_{a}" for s in ("train", "test") for a in ("ids", "offsets", "labels")],
+        (_IMDB_TEXT_CACHE,),
+    ),
     _IMDB_UNLABELLED_CACHE: (["unsup_ids", "unsup_offsets"], (_IMDB_TOKENS_CACHE, _IMDB_TEXT_CACHE)),
 }
 # The archive a processed form was built from, stored in it.
@@ -637,8 +659,11 @@ def _imdb_corrupt(archive: Path, problem: str) -> DatasetError:
     in_cache = archive.parent == cache_dir()
     return DatasetError(
         f"{archive} is partial or corrupt ({problem}). "
-        + ("Delete it and load again to download a fresh copy, or replace it with a complete copy. "
-           if in_cache else "Replace it with a complete copy. ")
+        + (
+            "Delete it and load again to download a fresh copy, or replace it with a complete copy. "
+            if in_cache
+            else "Replace it with a complete copy. "
+        )
         + _how_to_get("imdb")
     )
 
@@ -670,13 +695,18 @@ def _read_imdb_archive(archive: Path) -> dict[str, list[tuple[int, int, str]]]:
                 pass
     except (tarfile.TarError, EOFError, OSError, zlib.error, UnicodeDecodeError) as exc:
         raise _imdb_corrupt(archive, f"{exc.__class__.__name__}: {exc}") from exc
-    wrong = [f"aclImdb/{folder} holds {counts[folder]:,} reviews instead of {expected:,}"
-             for folder, expected in IMDB_EXPECTED_REVIEWS.items() if counts[folder] != expected]
-    wrong += [f"aclImdb/{folder} holds {n:,} unexpected reviews" for folder, n in counts.items()
-              if folder not in IMDB_EXPECTED_REVIEWS]
+    wrong = [
+        f"aclImdb/{folder} holds {counts[folder]:,} reviews instead of {expected:,}"
+        for folder, expected in IMDB_EXPECTED_REVIEWS.items()
+        if counts[folder] != expected
+    ]
+    wrong += [
+        f"aclImdb/{folder} holds {n:,} unexpected reviews"
+        for folder, n in counts.items()
+        if folder not in IMDB_EXPECTED_REVIEWS
+    ]
     if wrong:
-        raise _imdb_corrupt(archive, "; ".join(wrong) + ": it is cut short, or not the Large Movie "
-                                                          "Review Dataset")
+        raise _imdb_corrupt(archive, "; ".join(wrong) + ": it is cut short, or not the Large Movie Review Dataset")
     return reviews
 
 
@@ -749,8 +779,7 @@ def _cached_imdb(name: str, source: _ImdbSource | None, build) -> dict[str, np.n
         archive = dataset_file("imdb")
         source = _ImdbSource(archive, verified_sha256("imdb", archive), archive.stat().st_size)
     arrays = build(source)
-    _save_cache(name, archive_sha256=np.array(source.sha256), archive_size=np.array(source.size),
-                **arrays)
+    _save_cache(name, archive_sha256=np.array(source.sha256), archive_size=np.array(source.size), **arrays)
     return arrays
 
 
@@ -848,8 +877,15 @@ def _build_imdb_unlabelled(source: _ImdbSource) -> dict[str, np.ndarray]:
     return {"unsup_ids": ids, "unsup_offsets": offsets}
 
 
-def _as_sequences(ranks: np.ndarray, offsets: np.ndarray, vocabulary_size: int, num_words: int | None,
-                  start_char: int, oov_char: int, index_from: int) -> list[list[int]]:
+def _as_sequences(
+    ranks: np.ndarray,
+    offsets: np.ndarray,
+    vocabulary_size: int,
+    num_words: int | None,
+    start_char: int,
+    oov_char: int,
+    index_from: int,
+) -> list[list[int]]:
     """Frequency ranks as Keras-style word indices, one list per review, each after ``start_char``."""
     ids = ranks.astype(np.int64) + index_from + 1
     # Words outside the kept vocabulary (or never seen in training) become oov_char.
@@ -895,8 +931,15 @@ def load_imdb(
     result = []
     # The test split's seed was seed * 2 when seeds were below 2**31: kept, so data stays the same.
     for split, split_seed in (("train", seed), ("test", (seed * 2) % 2**32)):
-        sequences = _as_sequences(arrays[f"{split}_ids"], arrays[f"{split}_offsets"], vocabulary_size,
-                                  num_words, start_char, oov_char, index_from)
+        sequences = _as_sequences(
+            arrays[f"{split}_ids"],
+            arrays[f"{split}_offsets"],
+            vocabulary_size,
+            num_words,
+            start_char,
+            oov_char,
+            index_from,
+        )
         labels = arrays[f"{split}_labels"].astype(np.int64)
         order = np.random.RandomState(split_seed).permutation(len(sequences))
         x = np.empty(len(sequences), dtype=object)
@@ -918,8 +961,15 @@ def load_imdb(
     return tuple(result)
 
 
-def load_imdb_unlabelled(num_words: int | None = None, *, seed: int = 113, start_char: int = 1,
-                         oov_char: int = 2, index_from: int = 3, max_samples: int | None = None) -> np.ndarray:
+def load_imdb_unlabelled(
+    num_words: int | None = None,
+    *,
+    seed: int = 113,
+    start_char: int = 1,
+    oov_char: int = 2,
+    index_from: int = 3,
+    max_samples: int | None = None,
+) -> np.ndarray:
     """The 50,000 unlabelled IMDB reviews as word-index sequences, for pretraining.
 
     Same vocabulary (counted on the training reviews) and conventions as :func:`load_imdb`, so
@@ -933,16 +983,18 @@ def load_imdb_unlabelled(num_words: int | None = None, *, seed: int = 113, start
     source = _imdb_source(_IMDB_TOKENS_CACHE, _IMDB_UNLABELLED_CACHE)
     vocabulary_size = int(_imdb_tokens_cache(source)["vocabulary_size"])
     arrays = _imdb_unlabelled_cache(source)
-    sequences = _as_sequences(arrays["unsup_ids"], arrays["unsup_offsets"], vocabulary_size, num_words,
-                              start_char, oov_char, index_from)
+    sequences = _as_sequences(
+        arrays["unsup_ids"], arrays["unsup_offsets"], vocabulary_size, num_words, start_char, oov_char, index_from
+    )
     order = np.random.RandomState((seed * 3) % 2**32).permutation(len(sequences))[:max_samples]
     out = np.empty(len(order), dtype=object)
     out[:] = [sequences[i] for i in order]
     return out
 
 
-def encode_review(text: str, num_words: int | None = None, *, start_char: int = 1,
-                  oov_char: int = 2, index_from: int = 3) -> list[int]:
+def encode_review(
+    text: str, num_words: int | None = None, *, start_char: int = 1, oov_char: int = 2, index_from: int = 3
+) -> list[int]:
     """A new review as the word indices that :func:`load_imdb` would give it (same arguments)."""
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")

@@ -111,42 +111,91 @@ class _Sketch:
 
     def cell(self, x0, y0, x1, y1):
         """The rounded box that holds a cell."""
-        self.ax.add_patch(FancyBboxPatch((x0, y0), x1 - x0, y1 - y0, boxstyle="round,pad=0,rounding_size=0.45",
-                                         facecolor=CELL_FILL, edgecolor=CELL_EDGE, lw=1.2, zorder=0, gid="cell"))
+        self.ax.add_patch(
+            FancyBboxPatch(
+                (x0, y0),
+                x1 - x0,
+                y1 - y0,
+                boxstyle="round,pad=0,rounding_size=0.45",
+                facecolor=CELL_FILL,
+                edgecolor=CELL_EDGE,
+                lw=1.2,
+                zorder=0,
+                gid="cell",
+            )
+        )
 
     def layer(self, x, y, label, role, on=True, *, color=None, w=1.0, h=0.72, fontsize=FONT):
         """A layer with weights: a rounded box centred at (x, y)."""
         color = color or COLORS[role]
-        self.ax.add_patch(FancyBboxPatch(
-            (x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0,rounding_size=0.14",
-            facecolor=_pale(color) if on else GREY_FILL, edgecolor=color if on else GREY,
-            lw=self._lw(on), zorder=3, gid=role))
-        self.ax.text(x, y, label, ha="center", va="center", fontsize=fontsize, zorder=4,
-                     color=_ink(color) if on else GREY)
+        self.ax.add_patch(
+            FancyBboxPatch(
+                (x - w / 2, y - h / 2),
+                w,
+                h,
+                boxstyle="round,pad=0,rounding_size=0.14",
+                facecolor=_pale(color) if on else GREY_FILL,
+                edgecolor=color if on else GREY,
+                lw=self._lw(on),
+                zorder=3,
+                gid=role,
+            )
+        )
+        self.ax.text(
+            x, y, label, ha="center", va="center", fontsize=fontsize, zorder=4, color=_ink(color) if on else GREY
+        )
 
     def op(self, x, y, symbol, role, on=True, *, color=None, r=0.3):
         """An element-wise operation: a circle (an ellipse for ``tanh``) centred at (x, y)."""
         color = color or COLORS[role]
-        style = dict(facecolor=_pale(color, 0.86) if on else GREY_FILL, edgecolor=color if on else GREY,
-                     lw=self._lw(on), zorder=3, gid=role)
+        style = dict(
+            facecolor=_pale(color, 0.86) if on else GREY_FILL,
+            edgecolor=color if on else GREY,
+            lw=self._lw(on),
+            zorder=3,
+            gid=role,
+        )
         if symbol == "tanh":
             self.ax.add_patch(Ellipse((x, y), 1.0, 0.56, **style))
         else:
             self.ax.add_patch(Circle((x, y), r, **style))
         size = {"tanh": FONT - 1, "1-": FONT - 1}.get(symbol, FONT + 3)
         text = {"x": "×", "1-": "1−"}.get(symbol, symbol)
-        self.ax.text(x, y, text, ha="center", va="center_baseline" if len(text) == 1 else "center",
-                     fontsize=size, color=_ink(color) if on else GREY, zorder=4)
+        self.ax.text(
+            x,
+            y,
+            text,
+            ha="center",
+            va="center_baseline" if len(text) == 1 else "center",
+            fontsize=size,
+            color=_ink(color) if on else GREY,
+            zorder=4,
+        )
 
     def wire(self, points, role, on=True, *, color=None, arrow=True, dashed=False, width=None):
         """A line through ``points``, with an arrowhead at the last one when ``arrow``."""
         color = color if on and color else COLORS[role] if on else GREY
         lw = width if width is not None else self._lw(on)
-        style = dict(mutation_scale=HEAD, color=color, lw=lw, shrinkA=0, shrinkB=0, capstyle="butt",
-                     joinstyle="miter", zorder=2, gid=role)
+        style = dict(
+            mutation_scale=HEAD,
+            color=color,
+            lw=lw,
+            shrinkA=0,
+            shrinkB=0,
+            capstyle="butt",
+            joinstyle="miter",
+            zorder=2,
+            gid=role,
+        )
         head = "-|>,head_length=0.55,head_width=0.28"
-        self.ax.add_patch(FancyArrowPatch(path=Path(points), arrowstyle=head if arrow and not dashed else "-",
-                                          linestyle=(0, (3, 2)) if dashed else "-", **style))
+        self.ax.add_patch(
+            FancyArrowPatch(
+                path=Path(points),
+                arrowstyle=head if arrow and not dashed else "-",
+                linestyle=(0, (3, 2)) if dashed else "-",
+                **style,
+            )
+        )
         if arrow and dashed:  # a dashed outline would make a hollow arrowhead: add a solid one
             (x0, y0), (x1, y1) = points[-2], points[-1]
             length = np.hypot(x1 - x0, y1 - y0)
@@ -163,9 +212,19 @@ class _Sketch:
     def swatch(self, x, y, role, *, color=None, size=0.32):
         """A small coloured square, the key of an equation."""
         color = color or COLORS[role]
-        self.ax.add_patch(FancyBboxPatch((x - size / 2, y - size / 2), size, size,
-                                         boxstyle="round,pad=0,rounding_size=0.06", facecolor=_pale(color, 0.45),
-                                         edgecolor=color, lw=1.2, zorder=3, gid=f"key-{role}"))
+        self.ax.add_patch(
+            FancyBboxPatch(
+                (x - size / 2, y - size / 2),
+                size,
+                size,
+                boxstyle="round,pad=0,rounding_size=0.06",
+                facecolor=_pale(color, 0.45),
+                edgecolor=color,
+                lw=1.2,
+                zorder=3,
+                gid=f"key-{role}",
+            )
+        )
 
 
 def _check(name, value, valid):
@@ -190,7 +249,7 @@ _LSTM_XLIM, _LSTM_YLIM = (-2.5, 12.5), (-4.95, 7.7)
 
 _CAPTIONS = {
     None: "rounded box: a layer with weights ($\\sigma$ or $\\tanh$)      circle: an element-wise operation\n"
-          "lines that merge: both vectors go in      a line that splits: the same vector, copied",
+    "lines that merge: both vectors go in      a line that splits: the same vector, copied",
     "forget": "each entry of $f_t$ lies between 0 (drop) and 1 (keep) and scales one entry of $C_{t-1}$",
     "input": r"$i_t$ (between 0 and 1) says how much of each candidate value (between $-1$ and 1) to write",
     "update": "no weights here: the old memory, scaled by $f_t$, plus the new content, scaled by $i_t$",
@@ -331,9 +390,11 @@ def lstm_cell(highlight: str | None = None):
     _draw_lstm(sk, lit)
     sk.text(5.0, 7.3, _TITLES[highlight], fontsize=FONT + 1, color=INK, weight="bold" if highlight is None else None)
     rows = {
-        None: [[("forget", EQUATIONS["forget"]), ("output", EQUATIONS["output"])],
-               [("input", EQUATIONS["input"]), ("c", EQUATIONS["update"])],
-               [("candidate", EQUATIONS["candidate"]), ("h", EQUATIONS["hidden"])]],
+        None: [
+            [("forget", EQUATIONS["forget"]), ("output", EQUATIONS["output"])],
+            [("input", EQUATIONS["input"]), ("c", EQUATIONS["update"])],
+            [("candidate", EQUATIONS["candidate"]), ("h", EQUATIONS["hidden"])],
+        ],
         "forget": [[("forget", EQUATIONS["forget"])]],
         "input": [[("input", EQUATIONS["input"])], [("candidate", EQUATIONS["candidate"])]],
         "update": [[("c", EQUATIONS["update"])]],
@@ -389,19 +450,39 @@ def variant_cell(kind: str):
     sk = _Sketch(_LSTM_XLIM, (-4.55, 7.7) if kind == "peephole" else (-3.45, 7.7))
     _draw_lstm(sk, lambda steps: True, kind)
     if kind == "peephole":
-        sk.text(5.0, 7.3, "Peephole LSTM: the gates also read the cell state", fontsize=FONT + 1, color=INK,
-                weight="bold")
-        rows = [[("forget", EQUATIONS["peephole_forget"])], [("input", EQUATIONS["peephole_input"])],
-                [("output", EQUATIONS["peephole_output"])]]
+        sk.text(
+            5.0, 7.3, "Peephole LSTM: the gates also read the cell state", fontsize=FONT + 1, color=INK, weight="bold"
+        )
+        rows = [
+            [("forget", EQUATIONS["peephole_forget"])],
+            [("input", EQUATIONS["peephole_input"])],
+            [("output", EQUATIONS["peephole_output"])],
+        ]
         _equation_rows(sk, rows, top=-2.05, x_columns=(0.2,), line=0.68)
-        sk.text(5.0, -4.15, r"dashed: the peepholes, one weight per unit ($p_i, p_f, p_o$); the candidate has none",
-                color="#666666", fontsize=FONT - 1)
+        sk.text(
+            5.0,
+            -4.15,
+            r"dashed: the peepholes, one weight per unit ($p_i, p_f, p_o$); the candidate has none",
+            color="#666666",
+            fontsize=FONT - 1,
+        )
     else:
-        sk.text(5.0, 7.3, "Coupled input and forget gates (CIFG): write what you forget", fontsize=FONT + 1,
-                color=INK, weight="bold")
+        sk.text(
+            5.0,
+            7.3,
+            "Coupled input and forget gates (CIFG): write what you forget",
+            fontsize=FONT + 1,
+            color=INK,
+            weight="bold",
+        )
         _equation_rows(sk, [[("c", EQUATIONS["coupled_update"])]], top=-2.05, x_columns=(1.2,))
-        sk.text(5.0, -3.0, r"no input gate: $1 - f_t$ takes its place (three blocks of weights, not four)",
-                color="#666666", fontsize=FONT - 1)
+        sk.text(
+            5.0,
+            -3.0,
+            r"no input gate: $1 - f_t$ takes its place (three blocks of weights, not four)",
+            color="#666666",
+            fontsize=FONT - 1,
+        )
     return sk.fig
 
 
@@ -451,14 +532,24 @@ def _gru_cell():
     sk.layer(xcand, _YL, r"$\tanh$", "candidate")
     sk.wire([(xcand, _TOP), (xcand, yz - _R)], "candidate")
     sk.text(xcand + 0.14, 3.25, r"$\hat{h}_t$", "candidate", ha="left")
-    sk.text(5.0, 7.3, "Gated recurrent unit (GRU), in Keras's convention", fontsize=FONT + 1, color=INK,
-            weight="bold")
-    rows = [[("forget", EQUATIONS["gru_update_gate"])], [("reset", EQUATIONS["gru_reset_gate"])],
-            [("candidate", EQUATIONS["gru_candidate"])], [("h", EQUATIONS["gru_state"])]]
+    sk.text(5.0, 7.3, "Gated recurrent unit (GRU), in Keras's convention", fontsize=FONT + 1, color=INK, weight="bold")
+    rows = [
+        [("forget", EQUATIONS["gru_update_gate"])],
+        [("reset", EQUATIONS["gru_reset_gate"])],
+        [("candidate", EQUATIONS["gru_candidate"])],
+        [("h", EQUATIONS["gru_state"])],
+    ]
     _equation_rows(sk, rows, top=-2.05, x_columns=(0.0,), line=0.72)
-    sk.text(5.0, -5.35, "no cell state, no output gate; in Keras a $z_t$ near 1 keeps the old state\n"
-            "$r_t$ scales what the candidate reads of $h_{t-1}$ (Keras's default, reset_after=True: "
-            "after the product with $U_h$)", color="#666666", fontsize=FONT - 1, linespacing=1.5)
+    sk.text(
+        5.0,
+        -5.35,
+        "no cell state, no output gate; in Keras a $z_t$ near 1 keeps the old state\n"
+        "$r_t$ scales what the candidate reads of $h_{t-1}$ (Keras's default, reset_after=True: "
+        "after the product with $U_h$)",
+        color="#666666",
+        fontsize=FONT - 1,
+        linespacing=1.5,
+    )
     return sk.fig
 
 
@@ -499,10 +590,27 @@ def unrolled(n_steps: int = 4, cell: str = "lstm"):
     color = _CELL_COLORS[cell]
     for t in range(n_steps):
         x = t * pitch
-        sk.ax.add_patch(FancyBboxPatch((x - w / 2, -h / 2), w, h, boxstyle="round,pad=0,rounding_size=0.2",
-                                       facecolor=_pale(color, 0.82), edgecolor=color, lw=1.6, zorder=3, gid="cell"))
-        sk.text(x, 0.0, _CELL_NAMES[cell], color=_ink(color) if cell != "lstm" else color,
-                fontsize=FONT if roomy else FONT - 2, weight="bold")
+        sk.ax.add_patch(
+            FancyBboxPatch(
+                (x - w / 2, -h / 2),
+                w,
+                h,
+                boxstyle="round,pad=0,rounding_size=0.2",
+                facecolor=_pale(color, 0.82),
+                edgecolor=color,
+                lw=1.6,
+                zorder=3,
+                gid="cell",
+            )
+        )
+        sk.text(
+            x,
+            0.0,
+            _CELL_NAMES[cell],
+            color=_ink(color) if cell != "lstm" else color,
+            fontsize=FONT if roomy else FONT - 2,
+            weight="bold",
+        )
         sk.wire([(x, -h / 2 - 0.9), (x, -h / 2)], "h")
         sk.text(x, -h / 2 - 1.2, f"$x_{{{t + 1}}}$", "h")
         sk.wire([(x, h / 2), (x, h / 2 + 0.9)], "h")
@@ -573,15 +681,33 @@ def task_shapes():
                 _task_box(sk, x, y_out, size, label_out, out_color, "output")
         if len(inputs) > 4:
             sk.text((xs[0] + xs[3]) / 2, y_out, "encoder", color=_ink(cell_color), fontsize=FONT - 1, style="italic")
-            sk.text((xs[4] + xs[6]) / 2, y_out + size / 2 + 0.12, "decoder", color=_ink(cell_color),
-                    fontsize=FONT - 1, style="italic", va="bottom")
+            sk.text(
+                (xs[4] + xs[6]) / 2,
+                y_out + size / 2 + 0.12,
+                "decoder",
+                color=_ink(cell_color),
+                fontsize=FONT - 1,
+                style="italic",
+                va="bottom",
+            )
         x0 += columns * pitch + gap
     return sk.fig
 
 
 def _task_box(sk, x, y, size, label, color, role):
-    sk.ax.add_patch(FancyBboxPatch((x - size / 2, y - size / 2), size, size, boxstyle="round,pad=0,rounding_size=0.12",
-                                   facecolor=_pale(color, 0.8), edgecolor=color, lw=1.4, zorder=3, gid=role))
+    sk.ax.add_patch(
+        FancyBboxPatch(
+            (x - size / 2, y - size / 2),
+            size,
+            size,
+            boxstyle="round,pad=0,rounding_size=0.12",
+            facecolor=_pale(color, 0.8),
+            edgecolor=color,
+            lw=1.4,
+            zorder=3,
+            gid=role,
+        )
+    )
     if label:
         sk.text(x, y, label, color=_ink(color), fontsize=FONT - 1)
 
@@ -623,25 +749,62 @@ def attention(source_tokens, query_label: str = "decoder state", weights=None):
     sk = _Sketch(xlim, (bottom - 0.95, 6.35))
 
     for k, (x, token, alpha) in enumerate(zip(xs, tokens, alphas)):
-        sk.text(x, y_tok, token, color=INK, fontsize=FONT, rotation=30 if tilt else 0,
-                ha="right" if tilt else "center", va="top" if tilt else "center", rotation_mode="anchor")
+        sk.text(
+            x,
+            y_tok,
+            token,
+            color=INK,
+            fontsize=FONT,
+            rotation=30 if tilt else 0,
+            ha="right" if tilt else "center",
+            va="top" if tilt else "center",
+            rotation_mode="anchor",
+        )
         sk.wire([(x, y_tok + 0.35), (x, y_h - box / 2)], "h", width=1.2)
         _task_box(sk, x, y_h, box, f"$h_{{{k + 1}}}$", COLORS["h"], "h")
         if k:
             sk.wire([(x - pitch + box / 2, y_h), (x - box / 2, y_h)], "h", width=1.2)
         strength = alpha / alphas.max()
-        sk.ax.add_patch(FancyArrowPatch((x, y_h + box / 2), (centre, y_c - 0.38), arrowstyle="-", shrinkA=0,
-                                        shrinkB=0, lw=0.6 + 9 * alpha, color=ATTENTION_COLOR,
-                                        alpha=0.2 + 0.8 * strength, capstyle="butt", zorder=1, gid="attention"))
+        sk.ax.add_patch(
+            FancyArrowPatch(
+                (x, y_h + box / 2),
+                (centre, y_c - 0.38),
+                arrowstyle="-",
+                shrinkA=0,
+                shrinkB=0,
+                lw=0.6 + 9 * alpha,
+                color=ATTENTION_COLOR,
+                alpha=0.2 + 0.8 * strength,
+                capstyle="butt",
+                zorder=1,
+                gid="attention",
+            )
+        )
         # The number sits on its line, where the line passes the height y_num.
         along = (y_num - y_h - box / 2) / (y_c - 0.38 - y_h - box / 2)
-        sk.text(x + along * (centre - x), y_num, f"{alpha:.2f}", color=_ink(ATTENTION_COLOR), fontsize=FONT - 1,
-                bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none"))
+        sk.text(
+            x + along * (centre - x),
+            y_num,
+            f"{alpha:.2f}",
+            color=_ink(ATTENTION_COLOR),
+            fontsize=FONT - 1,
+            bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none"),
+        )
     sk.text(xlim[0] + 0.1, y_num, r"$\alpha_t$", color=ATTENTION_COLOR, ha="left")
 
-    sk.ax.add_patch(FancyBboxPatch((centre - 0.6, y_c - 0.38), 1.2, 0.76, boxstyle="round,pad=0,rounding_size=0.14",
-                                   facecolor=_pale(ATTENTION_COLOR), edgecolor=ATTENTION_COLOR, lw=1.6, zorder=3,
-                                   gid="context"))
+    sk.ax.add_patch(
+        FancyBboxPatch(
+            (centre - 0.6, y_c - 0.38),
+            1.2,
+            0.76,
+            boxstyle="round,pad=0,rounding_size=0.14",
+            facecolor=_pale(ATTENTION_COLOR),
+            edgecolor=ATTENTION_COLOR,
+            lw=1.6,
+            zorder=3,
+            gid="context",
+        )
+    )
     sk.text(centre, y_c, "$c$", color=_ink(ATTENTION_COLOR), fontsize=FONT + 1)
     sk.text(centre + 0.8, y_c, "context vector", color=INK, ha="left")
 
@@ -650,10 +813,17 @@ def attention(source_tokens, query_label: str = "decoder state", weights=None):
     sk.text(x_query + 0.55, y_c, query_label, color=INK, fontsize=FONT - 1, ha="left")
     last_number = xs[-1] + along * (centre - xs[-1])
     sk.wire([(x_query, y_c - 0.4), (x_query, y_num), (last_number + 0.5, y_num)], "h", dashed=True, width=1.1)
-    sk.text(x_query + 0.15, (y_c + y_num) / 2 - 0.15, r"$\mathrm{score}(q, h_t)$", color="#555555",
-            fontsize=FONT - 2, ha="left")
-    sk.text(centre, bottom - 0.5, EQUATIONS["attention_weights"] + r"$\qquad$" + EQUATIONS["attention_context"],
-            color=INK)
+    sk.text(
+        x_query + 0.15,
+        (y_c + y_num) / 2 - 0.15,
+        r"$\mathrm{score}(q, h_t)$",
+        color="#555555",
+        fontsize=FONT - 2,
+        ha="left",
+    )
+    sk.text(
+        centre, bottom - 0.5, EQUATIONS["attention_weights"] + r"$\qquad$" + EQUATIONS["attention_context"], color=INK
+    )
     title = "Attention: a weighted average of the encoder states"
     if weights is None:
         title += "\n(illustrative weights, not from a trained model)"
@@ -666,8 +836,10 @@ def _tokens(source_tokens):
         raise ValueError("source_tokens must be a list of tokens, not one string: pass text.split()")
     tokens = [str(t) for t in source_tokens]
     if not 1 <= len(tokens) <= MAX_TOKENS:
-        raise ValueError(f"attention draws 1 to {MAX_TOKENS} source tokens (more would not be readable), "
-                         f"got {len(tokens)}: pass a slice of the sentence")
+        raise ValueError(
+            f"attention draws 1 to {MAX_TOKENS} source tokens (more would not be readable), "
+            f"got {len(tokens)}: pass a slice of the sentence"
+        )
     return [_plain(t) for t in tokens]
 
 
@@ -684,6 +856,8 @@ def _attention_weights(weights, n):
         raise ValueError("weights must be finite and non-negative (attention weights come out of a softmax)")
     total = float(alphas.sum())
     if abs(total - 1) > 1e-3:
-        raise ValueError(f"weights must sum to 1 like a softmax output, got a sum of {total:.4g}: "
-                         "pass softmax(scores), not the raw scores")
+        raise ValueError(
+            f"weights must sum to 1 like a softmax output, got a sum of {total:.4g}: "
+            "pass softmax(scores), not the raw scores"
+        )
     return alphas / total

@@ -29,8 +29,7 @@ _SPACE_BEFORE_PUNCTUATION = re.compile(r" ([.,!?;:)])")
 _SPACE_AFTER_BRACKET = re.compile(r"\( ")
 
 
-def sample_next(scores, temperature: float = 1.0, rng=None, *, from_logits: bool = True,
-                banned=()) -> int:
+def sample_next(scores, temperature: float = 1.0, rng=None, *, from_logits: bool = True, banned=()) -> int:
     """Choose the next token id from one vector of scores.
 
     ``scores`` are logits (``from_logits=True``) or probabilities. The token is drawn from
@@ -98,9 +97,18 @@ def detokenize(words) -> str:
     return _SPACE_AFTER_BRACKET.sub("(", _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text))
 
 
-def generate(model, vectorizer, seed_text: str, n_words: int, temperature: float = 1.0, rng=None,
-             *, window: int | None = None, from_logits: bool = True,
-             banned_tokens=("", "[UNK]")) -> str:
+def generate(
+    model,
+    vectorizer,
+    seed_text: str,
+    n_words: int,
+    temperature: float = 1.0,
+    rng=None,
+    *,
+    window: int | None = None,
+    from_logits: bool = True,
+    banned_tokens=("", "[UNK]"),
+) -> str:
     """Continue ``seed_text`` by ``n_words`` tokens, one compiled model call per token.
 
     ``vectorizer`` is the ``TextVectorization`` layer the model was trained with (or any object
@@ -129,7 +137,7 @@ def generate(model, vectorizer, seed_text: str, n_words: int, temperature: float
             raise ValueError("the seed text has no known tokens and the model has no fixed window")
         scores = np.asarray(forward(np.array([context], dtype="int32")))
         scores = scores[0, -1] if scores.ndim == 3 else scores[0]
-        scores = scores[:len(vocabulary)]  # an output without a word in the vocabulary is never chosen
+        scores = scores[: len(vocabulary)]  # an output without a word in the vocabulary is never chosen
         next_id = sample_next(scores, temperature, rng, from_logits=from_logits, banned=banned)
         ids.append(next_id)
         new_words.append(index_to_word[next_id])
@@ -139,8 +147,9 @@ def generate(model, vectorizer, seed_text: str, n_words: int, temperature: float
 # --------------------------------------------------------------------------- carrying the state
 
 
-def sample_with_state(step, state, prompt_ids, n_tokens: int, temperature: float = 1.0, rng=None, *,
-                      from_logits: bool = True, banned=()) -> list[int]:
+def sample_with_state(
+    step, state, prompt_ids, n_tokens: int, temperature: float = 1.0, rng=None, *, from_logits: bool = True, banned=()
+) -> list[int]:
     """Continue ``prompt_ids`` by ``n_tokens`` ids, reading every token exactly once.
 
     ``step(token_id, state) -> (scores, state)`` advances a recurrent model by one token: it takes
@@ -191,9 +200,12 @@ def _build_recurrent_step(model):
     layers = [layer for layer in model.layers if not isinstance(layer, (keras.layers.InputLayer, keras.layers.Dropout))]
     recurrent_types = (keras.layers.LSTM, keras.layers.GRU, keras.layers.SimpleRNN)
     kinds = " -> ".join(type(layer).__name__ for layer in layers)
-    if (len(layers) < 3 or not isinstance(layers[0], keras.layers.Embedding)
-            or not all(isinstance(layer, recurrent_types) for layer in layers[1:-1])
-            or not isinstance(layers[-1], keras.layers.Dense)):
+    if (
+        len(layers) < 3
+        or not isinstance(layers[0], keras.layers.Embedding)
+        or not all(isinstance(layer, recurrent_types) for layer in layers[1:-1])
+        or not isinstance(layers[-1], keras.layers.Dense)
+    ):
         raise ValueError(f"expected Embedding -> LSTM/GRU/SimpleRNN layer(s) -> Dense, got {kinds}")
     embedding, recurrent, head = layers[0], layers[1:-1], layers[-1]
     if any(layer.go_backwards for layer in recurrent):
@@ -221,8 +233,17 @@ def _build_recurrent_step(model):
     return step, initial_state
 
 
-def generate_with_state(model, vectorizer, seed_text: str, n_words: int, temperature: float = 1.0,
-                        rng=None, *, from_logits: bool = True, banned_tokens=("", "[UNK]")) -> str:
+def generate_with_state(
+    model,
+    vectorizer,
+    seed_text: str,
+    n_words: int,
+    temperature: float = 1.0,
+    rng=None,
+    *,
+    from_logits: bool = True,
+    banned_tokens=("", "[UNK]"),
+) -> str:
     """Like :func:`generate`, for a model that predicts the next token at every position: read the
     seed once and carry the recurrent state forward (:func:`recurrent_step`), so that every new
     word costs one step of the model instead of a pass over the whole text."""
@@ -235,8 +256,9 @@ def generate_with_state(model, vectorizer, seed_text: str, n_words: int, tempera
 
     def step_in_vocabulary(token, state):
         scores, state = step(token, state)
-        return scores[:len(vocabulary)], state  # an output without a word is never chosen
+        return scores[: len(vocabulary)], state  # an output without a word is never chosen
 
-    new_ids = sample_with_state(step_in_vocabulary, state, ids, n_words, temperature, rng,
-                                from_logits=from_logits, banned=banned)
+    new_ids = sample_with_state(
+        step_in_vocabulary, state, ids, n_words, temperature, rng, from_logits=from_logits, banned=banned
+    )
     return detokenize([seed_text.strip(), *(vocabulary[i] for i in new_ids)])

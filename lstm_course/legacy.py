@@ -51,11 +51,13 @@ def expect_error(*types: type[BaseException], match: str | None = None, show: bo
         caught.message = _ANSI_COLOURS.sub("", str(error))
     else:
         names = " or ".join(t.__name__ for t in types)
-        raise AssertionError(f"expected {names}, but the code ran without an error: "
-                             "has a newer release made it work? Update the page.")
+        raise AssertionError(
+            f"expected {names}, but the code ran without an error: has a newer release made it work? Update the page."
+        )
     if match is not None and not re.search(match, caught.message):
-        raise AssertionError(f"{type(caught.error).__name__} was raised, but its message does not "
-                             f"match {match!r}:\n{caught.message}")
+        raise AssertionError(
+            f"{type(caught.error).__name__} was raised, but its message does not match {match!r}:\n{caught.message}"
+        )
     if show:
         line = caught.first_line
         if match is not None:

@@ -42,7 +42,7 @@ def gate_bias(value: float, block: int, n_blocks: int = 4):
             raise ValueError(f"a bias of size {shape[-1]} does not split into {n_blocks} gate blocks")
         bias = np.zeros(shape, dtype="float32")
         size = shape[-1] // n_blocks
-        bias.reshape(-1, shape[-1])[0, block * size:(block + 1) * size] = value
+        bias.reshape(-1, shape[-1])[0, block * size : (block + 1) * size] = value
         return keras.ops.convert_to_tensor(bias, dtype=dtype)
 
     return initializer

@@ -21,8 +21,8 @@ Keras's standard (non-cuDNN) kernel does: see :func:`lstm_forward`.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -85,12 +85,12 @@ _ALIASES = {"swish": "silu", "hard_swish": "hard_silu"}  # Keras's other names f
 
 def _activation_name(name: str, setting: str) -> str:
     if not isinstance(name, str):
-        raise TypeError(f"{setting} must be the name of an activation (one of {', '.join(ACTIVATIONS)}), "
-                        f"got {name!r}")
+        raise TypeError(f"{setting} must be the name of an activation (one of {', '.join(ACTIVATIONS)}), got {name!r}")
     name = _ALIASES.get(name, name)
     if name not in ACTIVATIONS:
-        raise ValueError(f"{setting}={name!r} is not an activation the NumPy LSTM reproduces; "
-                         f"use one of {', '.join(ACTIVATIONS)}")
+        raise ValueError(
+            f"{setting}={name!r} is not an activation the NumPy LSTM reproduces; use one of {', '.join(ACTIVATIONS)}"
+        )
     return name
 
 
@@ -118,8 +118,11 @@ class LSTMWeights:
         self.recurrent_kernel = np.asarray(self.recurrent_kernel, dtype=np.float64)
         h = self.recurrent_kernel.shape[0] if self.recurrent_kernel.ndim else 0
         self.bias = np.zeros(4 * h) if self.bias is None else np.asarray(self.bias, dtype=np.float64)
-        expected = {"kernel": (self.kernel.shape[0] if self.kernel.ndim else 0, 4 * h),
-                    "recurrent_kernel": (h, 4 * h), "bias": (4 * h,)}
+        expected = {
+            "kernel": (self.kernel.shape[0] if self.kernel.ndim else 0, 4 * h),
+            "recurrent_kernel": (h, 4 * h),
+            "bias": (4 * h,),
+        }
         for name, shape in expected.items():
             if getattr(self, name).shape != shape:
                 raise ValueError(
@@ -139,7 +142,7 @@ class LSTMWeights:
         return self.kernel.shape[0]
 
     @classmethod
-    def from_keras(cls, layer) -> "LSTMWeights":
+    def from_keras(cls, layer) -> LSTMWeights:
         """Copy a built ``keras.layers.LSTM``, ``LSTMCell`` or ``RNN(LSTMCell)``: weights and settings.
 
         Settings that act only in training (dropout, regularisers, constraints) or do not change
@@ -167,11 +170,10 @@ class LSTMWeights:
             )
         kernel, recurrent_kernel = (_to_numpy(w) for w in (cell.kernel, cell.recurrent_kernel))
         bias = _to_numpy(cell.bias) if cell.use_bias else None
-        return cls(kernel, recurrent_kernel, bias, activation, recurrent_activation,
-                   go_backwards, zero_output_for_mask)
+        return cls(kernel, recurrent_kernel, bias, activation, recurrent_activation, go_backwards, zero_output_for_mask)
 
     @classmethod
-    def random(cls, input_dim: int, units: int, seed: int = 0, scale: float = 0.5) -> "LSTMWeights":
+    def random(cls, input_dim: int, units: int, seed: int = 0, scale: float = 0.5) -> LSTMWeights:
         rng = np.random.default_rng(seed)
         return cls(
             rng.normal(0, scale, (input_dim, 4 * units)),
@@ -198,8 +200,17 @@ def _describe(obj) -> str:
     return f"{module}.{name}"
 
 
-_OTHER_RECURRENT = ("GRU", "GRUCell", "SimpleRNN", "SimpleRNNCell", "ConvLSTM1D", "ConvLSTM2D",
-                    "ConvLSTM3D", "ConvLSTMCell", "StackedRNNCells")
+_OTHER_RECURRENT = (
+    "GRU",
+    "GRUCell",
+    "SimpleRNN",
+    "SimpleRNNCell",
+    "ConvLSTM1D",
+    "ConvLSTM2D",
+    "ConvLSTM3D",
+    "ConvLSTMCell",
+    "StackedRNNCells",
+)
 
 
 def _lstm_cell_of(layer):
@@ -214,8 +225,9 @@ def _lstm_cell_of(layer):
     kind = type(layer).__name__
     if isinstance(layer, keras.layers.Bidirectional):
         inner = type(layer.forward_layer).__name__
-        if isinstance(layer.forward_layer, keras.layers.RNN) and isinstance(layer.forward_layer.cell,
-                                                                             keras.layers.LSTMCell):
+        if isinstance(layer.forward_layer, keras.layers.RNN) and isinstance(
+            layer.forward_layer.cell, keras.layers.LSTMCell
+        ):
             raise TypeError(
                 f"LSTMWeights.from_keras got a Bidirectional wrapper, which holds two {inner} layers with "
                 "weights of their own: pass one of them, `layer.forward_layer` or `layer.backward_layer` "
@@ -223,23 +235,34 @@ def _lstm_cell_of(layer):
                 "sequence from the end and, like Keras, returns the outputs in reading order; Bidirectional "
                 "flips them back before merging)"
             )
-        raise TypeError(f"LSTMWeights.from_keras got a Bidirectional wrapper around {inner} layers; the "
-                        f"NumPy LSTM reproduces only {lstm_kinds}")
+        raise TypeError(
+            f"LSTMWeights.from_keras got a Bidirectional wrapper around {inner} layers; the "
+            f"NumPy LSTM reproduces only {lstm_kinds}"
+        )
     if isinstance(layer, keras.Model):
         names = [sub.name for sub in getattr(layer, "layers", []) if isinstance(sub, keras.layers.LSTM)]
-        hint = (f"its LSTM layers: {', '.join(map(repr, names))}, e.g. model.get_layer({names[0]!r})" if names
-                else "it has no LSTM layer at its top level")
+        hint = (
+            f"its LSTM layers: {', '.join(map(repr, names))}, e.g. model.get_layer({names[0]!r})"
+            if names
+            else "it has no LSTM layer at its top level"
+        )
         raise TypeError(f"LSTMWeights.from_keras got a model ({kind}); pass one of its LSTM layers ({hint})")
     if isinstance(layer, keras.layers.RNN) or kind in _OTHER_RECURRENT:
         cell = getattr(layer, "cell", layer)
         what = f"{kind} layer" + (f" whose cell is {type(cell).__name__}" if type(layer) is keras.layers.RNN else "")
-        raise TypeError(f"LSTMWeights.from_keras got a {what}, which computes other equations than the "
-                        f"LSTM's; the NumPy LSTM reproduces only {lstm_kinds}: run this layer in Keras")
+        raise TypeError(
+            f"LSTMWeights.from_keras got a {what}, which computes other equations than the "
+            f"LSTM's; the NumPy LSTM reproduces only {lstm_kinds}: run this layer in Keras"
+        )
     if isinstance(layer, keras.layers.Layer):
-        raise TypeError(f"LSTMWeights.from_keras got a {kind} layer; pass the LSTM layer itself, a "
-                        f"{lstm_kinds} (in a model: model.get_layer('<its name>'))")
-    raise TypeError(f"LSTMWeights.from_keras needs a Keras 3 LSTM layer, got {_describe(layer)}; to build "
-                    "weights from arrays, call LSTMWeights(kernel, recurrent_kernel, bias)")
+        raise TypeError(
+            f"LSTMWeights.from_keras got a {kind} layer; pass the LSTM layer itself, a "
+            f"{lstm_kinds} (in a model: model.get_layer('<its name>'))"
+        )
+    raise TypeError(
+        f"LSTMWeights.from_keras needs a Keras 3 LSTM layer, got {_describe(layer)}; to build "
+        "weights from arrays, call LSTMWeights(kernel, recurrent_kernel, bias)"
+    )
 
 
 def _keras_activation_name(function, setting: str) -> str:
@@ -307,12 +330,16 @@ def _as_mask(mask, shape: tuple[int, int], batched: bool) -> np.ndarray:
         mask = mask[None]
     if mask.shape != shape:
         expected = shape if batched else shape[1:]
-        raise ValueError(f"mask must have shape {expected} ({'batch, ' if batched else ''}time: "
-                         f"one flag per step of x), got {mask.shape}")
+        raise ValueError(
+            f"mask must have shape {expected} ({'batch, ' if batched else ''}time: "
+            f"one flag per step of x), got {mask.shape}"
+        )
     if mask.dtype != bool:
         if not (np.issubdtype(mask.dtype, np.number) and np.isin(mask, (0, 1)).all()):
-            raise ValueError("mask must hold booleans (True: read this step, False: skip it) or 0/1, "
-                             f"got values of type {mask.dtype}")
+            raise ValueError(
+                "mask must hold booleans (True: read this step, False: skip it) or 0/1, "
+                f"got values of type {mask.dtype}"
+            )
         mask = mask.astype(bool)
     return mask
 
@@ -350,8 +377,7 @@ def lstm_forward(x, weights: LSTMWeights, h0=None, c0=None, mask=None) -> LSTMTr
         x = x[None]
     if x.ndim != 3 or x.shape[-1] != weights.input_dim:
         raise ValueError(
-            f"x must have shape (batch, time, {weights.input_dim}) or (time, {weights.input_dim}), "
-            f"got {x.shape}"
+            f"x must have shape (batch, time, {weights.input_dim}) or (time, {weights.input_dim}), got {x.shape}"
         )
     batch, steps, _ = x.shape
     if mask is not None:
@@ -401,19 +427,22 @@ def trace_text_classifier(model, ids) -> tuple[LSTMTrace, np.ndarray]:
     """
     import keras
 
-    layers = [layer for layer in model.layers
-              if not isinstance(layer, (keras.layers.InputLayer, keras.layers.Dropout))]
+    layers = [layer for layer in model.layers if not isinstance(layer, (keras.layers.InputLayer, keras.layers.Dropout))]
     kinds = [type(layer).__name__ for layer in layers]
     if kinds not in (["Embedding", "LSTM", "Dense"], ["Embedding", "LSTM", "GlobalAveragePooling1D", "Dense"]):
-        raise ValueError("expected Embedding -> LSTM -> Dense layers (optionally GlobalAveragePooling1D "
-                         f"before Dense, and Dropout anywhere), got {' -> '.join(kinds)}")
+        raise ValueError(
+            "expected Embedding -> LSTM -> Dense layers (optionally GlobalAveragePooling1D "
+            f"before Dense, and Dropout anywhere), got {' -> '.join(kinds)}"
+        )
     embedding, lstm, dense = layers[0], layers[1], layers[-1]
     weights = LSTMWeights.from_keras(lstm)
     if weights.go_backwards:
-        raise ValueError("the LSTM has go_backwards=True: it reads each text from its last word, so its "
-                         "state after a prefix of the text is never computed and there is no probability "
-                         "per prefix to trace. Run lstm_forward(embeddings, LSTMWeights.from_keras(layer)) "
-                         "on the whole text instead")
+        raise ValueError(
+            "the LSTM has go_backwards=True: it reads each text from its last word, so its "
+            "state after a prefix of the text is never computed and there is no probability "
+            "per prefix to trace. Run lstm_forward(embeddings, LSTMWeights.from_keras(layer)) "
+            "on the whole text instead"
+        )
     table = _to_numpy(embedding.embeddings)
     ids = _token_ids(ids, len(table))
     mask = ids != 0 if embedding.mask_zero else None
@@ -440,6 +469,8 @@ def _token_ids(ids, vocabulary_size: int) -> np.ndarray:
         ids = ids.astype(np.int64)
     bad = ids[(ids < 0) | (ids >= vocabulary_size)]
     if bad.size:
-        raise ValueError(f"token ids must lie in [0, {vocabulary_size}) for this Embedding, got {bad[:5].tolist()}; "
-                         "encode the text with the vocabulary size the model was trained with")
+        raise ValueError(
+            f"token ids must lie in [0, {vocabulary_size}) for this Embedding, got {bad[:5].tolist()}; "
+            "encode the text with the vocabulary size the model was trained with"
+        )
     return ids

@@ -87,8 +87,9 @@ def _is_metric_dict(d: dict) -> bool:
     return all(isinstance(v, (list, tuple, np.ndarray)) for v in d.values())
 
 
-def plot_gate_heatmaps(trace, tokens=None, sample: int = 0, units=None,
-                       quantities=("forget", "input", "candidate", "output", "c", "h")):
+def plot_gate_heatmaps(
+    trace, tokens=None, sample: int = 0, units=None, quantities=("forget", "input", "candidate", "output", "c", "h")
+):
     """Heatmaps (unit x time step) of an :class:`~lstm_course.numpy_lstm.LSTMTrace`.
 
     Gates are drawn on [0, 1], the candidate and hidden state on [-1, 1]; the cell state is

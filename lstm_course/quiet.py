@@ -83,8 +83,10 @@ def import_tensorflow_quietly() -> bool:
         else:
             return True
     sys.stderr.write(printed)
-    sys.stderr.write(f"lstm_course: TensorFlow could not be imported ({type(failure).__name__}: {failure}). "
-                     "Reinstall it with `pip install -r requirements.txt`.\n")
+    sys.stderr.write(
+        f"lstm_course: TensorFlow could not be imported ({type(failure).__name__}: {failure}). "
+        "Reinstall it with `pip install -r requirements.txt`.\n"
+    )
     return False
 
 

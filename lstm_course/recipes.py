@@ -57,21 +57,44 @@ SEED_RECIPE = {"maxlen": 200, "batch_size": 32, "epochs": 5, "learning_rate": 1e
 # only when there are enough reviews to give many updates per epoch: below
 # ``LARGE_BATCH_MIN_REVIEWS`` reviews (validation reviews included) the recipe keeps the seed's
 # batch 32 (``FASTER_RECIPE_SMALL``).
-FASTER_RECIPE = {"maxlen": 400, "batch_size": 128, "epochs": 2, "learning_rate": 3e-3, "clipnorm": 1.0,
-                 "units": 64, "dropout": 0.3, "validation_split": 0.2}
+FASTER_RECIPE = {
+    "maxlen": 400,
+    "batch_size": 128,
+    "epochs": 2,
+    "learning_rate": 3e-3,
+    "clipnorm": 1.0,
+    "units": 64,
+    "dropout": 0.3,
+    "validation_split": 0.2,
+}
 # A cosine decay averages half its peak, so a peak of 2e-3 trains at the seed's 1e-3 on average.
 FASTER_RECIPE_SMALL = {"batch_size": 32, "epochs": 2, "learning_rate": 2e-3, "clipnorm": None}
 LARGE_BATCH_MIN_REVIEWS = 10_000
-BEST_RECIPE = {"maxlen": 400, "batch_size": 128, "epochs": 3, "learning_rate": 3e-3, "clipnorm": 1.0,
-               "units": 64, "dropout": 0.3, "validation_split": 0.2}
+BEST_RECIPE = {
+    "maxlen": 400,
+    "batch_size": 128,
+    "epochs": 3,
+    "learning_rate": 3e-3,
+    "clipnorm": 1.0,
+    "units": 64,
+    "dropout": 0.3,
+    "validation_split": 0.2,
+}
 # On fewer than LARGE_BATCH_MIN_REVIEWS labelled reviews, batches of 32, as the faster recipe.
 BEST_RECIPE_SMALL = {"batch_size": 32, "learning_rate": 2e-3}
 # The language model that pretrains the best recipe's embedding: windows of 100 words cut from
 # the reviews joined end to end, an LSTM(128), and a softmax over the first 2,000 word indices (the
 # markers and the 1,996 most frequent words; rarer next words count as unknown: a softmax over all
 # 10,000 made an epoch four times slower).
-PRETRAINING = {"window": 100, "batch_size": 128, "epochs": 1, "learning_rate": 3e-3, "clipnorm": 1.0,
-               "units": 128, "output_words": 2_000}
+PRETRAINING = {
+    "window": 100,
+    "batch_size": 128,
+    "epochs": 1,
+    "learning_rate": 3e-3,
+    "clipnorm": 1.0,
+    "units": 128,
+    "output_words": 2_000,
+}
 # The source documents' published test accuracies (5 epochs on all 25,000 reviews).
 SEED_TEST_ACCURACY = {"SimpleRNN": 0.8064, "LSTM": 0.8621}
 
@@ -91,9 +114,16 @@ class RecipeResult:
     notes: dict = field(default_factory=dict)
 
 
-def build_seed_classifier(kind: str = "LSTM", vocab_size: int = 10_000, units: int = 128,
-                          embedding_dim: int = 128, *, mask_zero: bool = False,
-                          learning_rate: float = 1e-3, clipnorm: float | None = None):
+def build_seed_classifier(
+    kind: str = "LSTM",
+    vocab_size: int = 10_000,
+    units: int = 128,
+    embedding_dim: int = 128,
+    *,
+    mask_zero: bool = False,
+    learning_rate: float = 1e-3,
+    clipnorm: float | None = None,
+):
     """The source documents' IMDB classifier: Embedding -> SimpleRNN or LSTM -> Dense(1, sigmoid).
 
     Compiled with Adam (optionally clipping each gradient's norm to ``clipnorm``), binary
@@ -105,19 +135,32 @@ def build_seed_classifier(kind: str = "LSTM", vocab_size: int = 10_000, units: i
     layers = {"LSTM": keras.layers.LSTM, "SimpleRNN": keras.layers.SimpleRNN}
     if kind not in layers:
         raise ValueError(f"kind must be one of {sorted(layers)}, not {kind!r}")
-    model = keras.Sequential([
-        keras.Input(shape=(None,), dtype="int32"),
-        keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=mask_zero),
-        layers[kind](units),
-        keras.layers.Dense(1, activation="sigmoid"),
-    ], name=f"{kind.lower()}_classifier")
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate, clipnorm=clipnorm),
-                  loss="binary_crossentropy", metrics=["accuracy"])
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(None,), dtype="int32"),
+            keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=mask_zero),
+            layers[kind](units),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ],
+        name=f"{kind.lower()}_classifier",
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate, clipnorm=clipnorm),
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
+    )
     return model
 
 
-def _averaged_classifier(make_recurrent, vocab_size: int, embedding_dim: int, dropout: float, learning_rate,
-                         clipnorm: float | None, name: str):
+def _averaged_classifier(
+    make_recurrent,
+    vocab_size: int,
+    embedding_dim: int,
+    dropout: float,
+    learning_rate,
+    clipnorm: float | None,
+    name: str,
+):
     """Masked embedding -> Dropout -> ``make_recurrent()`` (outputs at every step) -> their mean over
     the unpadded steps -> Dropout -> Dense(1, sigmoid), compiled like the seed's classifier.
 
@@ -126,23 +169,35 @@ def _averaged_classifier(make_recurrent, vocab_size: int, embedding_dim: int, dr
     """
     import keras
 
-    model = keras.Sequential([
-        keras.Input(shape=(None,), dtype="int32"),
-        keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=True),
-        keras.layers.Dropout(dropout),
-        make_recurrent(),
-        keras.layers.GlobalAveragePooling1D(),  # uses the mask: padded steps are not averaged
-        keras.layers.Dropout(dropout),
-        keras.layers.Dense(1, activation="sigmoid"),
-    ], name=name)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate, clipnorm=clipnorm),
-                  loss="binary_crossentropy", metrics=["accuracy"])
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(None,), dtype="int32"),
+            keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=True),
+            keras.layers.Dropout(dropout),
+            make_recurrent(),
+            keras.layers.GlobalAveragePooling1D(),  # uses the mask: padded steps are not averaged
+            keras.layers.Dropout(dropout),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ],
+        name=name,
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate, clipnorm=clipnorm),
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
+    )
     return model
 
 
-def build_faster_classifier(vocab_size: int = 10_000, units: int = FASTER_RECIPE["units"],
-                            embedding_dim: int = 128, *, dropout: float = FASTER_RECIPE["dropout"],
-                            learning_rate=1e-3, clipnorm: float | None = None):
+def build_faster_classifier(
+    vocab_size: int = 10_000,
+    units: int = FASTER_RECIPE["units"],
+    embedding_dim: int = 128,
+    *,
+    dropout: float = FASTER_RECIPE["dropout"],
+    learning_rate=1e-3,
+    clipnorm: float | None = None,
+):
     """The faster recipe's classifier: the seed's embedding and output layer around a smaller LSTM
     (``units=128`` gives the seed's weights exactly), read out differently.
 
@@ -152,39 +207,46 @@ def build_faster_classifier(vocab_size: int = 10_000, units: int = FASTER_RECIPE
     """
     import keras
 
-    return _averaged_classifier(lambda: keras.layers.LSTM(units, return_sequences=True), vocab_size,
-                                embedding_dim, dropout, learning_rate, clipnorm, "faster_lstm_classifier")
+    return _averaged_classifier(
+        lambda: keras.layers.LSTM(units, return_sequences=True),
+        vocab_size,
+        embedding_dim,
+        dropout,
+        learning_rate,
+        clipnorm,
+        "faster_lstm_classifier",
+    )
 
 
 def build_large_classifier(vocab_size: int = 10_000, embedding_dim: int = 128, units: int = 512):
     """The larger classifier of the source documents: LSTM(512) with both dropouts, a Dense stack."""
     import keras
 
-    model = keras.Sequential([
-        keras.Input(shape=(None,), dtype="int32"),
-        keras.layers.Embedding(vocab_size, embedding_dim),
-        keras.layers.LSTM(units, dropout=0.3, recurrent_dropout=0.3),
-        keras.layers.Dropout(0.5),
-        keras.layers.Dense(64, activation="relu"),
-        keras.layers.Dropout(0.3),
-        keras.layers.Dense(1, activation="sigmoid"),
-    ], name="large_lstm_classifier")
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(None,), dtype="int32"),
+            keras.layers.Embedding(vocab_size, embedding_dim),
+            keras.layers.LSTM(units, dropout=0.3, recurrent_dropout=0.3),
+            keras.layers.Dropout(0.5),
+            keras.layers.Dense(64, activation="relu"),
+            keras.layers.Dropout(0.3),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ],
+        name="large_lstm_classifier",
+    )
     model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
     return model
 
 
-
-
-
-
-
-
-
-
-
-
-def fit_seed_recipe(sequences, labels, kind: str = "LSTM", *, vocab_size: int = 10_000,
-                    epochs: int = SEED_RECIPE["epochs"], verbose: int = 0) -> RecipeResult:
+def fit_seed_recipe(
+    sequences,
+    labels,
+    kind: str = "LSTM",
+    *,
+    vocab_size: int = 10_000,
+    epochs: int = SEED_RECIPE["epochs"],
+    verbose: int = 0,
+) -> RecipeResult:
     """Train the source documents' classifier exactly as they do (timing ``fit`` only).
 
     ``sequences`` are unpadded reviews; they are padded and truncated to 200 words here.
@@ -193,32 +255,40 @@ def fit_seed_recipe(sequences, labels, kind: str = "LSTM", *, vocab_size: int = 
     y = np.asarray(labels)
     model = build_seed_classifier(kind, vocab_size)
     start, cpu_start = time.perf_counter(), time.process_time()
-    history = model.fit(x, y, epochs=epochs, batch_size=SEED_RECIPE["batch_size"],
-                        validation_split=SEED_RECIPE["validation_split"], verbose=verbose)
-    return RecipeResult(model, history.history, time.perf_counter() - start,
-                        time.process_time() - cpu_start)
+    history = model.fit(
+        x,
+        y,
+        epochs=epochs,
+        batch_size=SEED_RECIPE["batch_size"],
+        validation_split=SEED_RECIPE["validation_split"],
+        verbose=verbose,
+    )
+    return RecipeResult(model, history.history, time.perf_counter() - start, time.process_time() - cpu_start)
 
 
-def _fit_bucketed(model, sequences, labels, *, maxlen: int, batch_size: int, epochs: int,
-                  patience: int, seed: int, verbose: int) -> RecipeResult:
+def _fit_bucketed(
+    model, sequences, labels, *, maxlen: int, batch_size: int, epochs: int, patience: int, seed: int, verbose: int
+) -> RecipeResult:
     """``fit`` on length buckets, validating on the last 20%, keeping the best epoch's weights."""
     import keras
 
-    (x_fit, y_fit), (x_val, y_val) = split_validation(sequences, np.asarray(labels),
-                                                      SEED_RECIPE["validation_split"])
+    (x_fit, y_fit), (x_val, y_val) = split_validation(sequences, np.asarray(labels), SEED_RECIPE["validation_split"])
     train = bucketed_dataset(x_fit, y_fit, batch_size, maxlen, seed=seed)
     val = bucketed_dataset(x_val, y_val, 256, maxlen, seed=seed + 1)
-    keep_best = keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=patience,
-                                              restore_best_weights=True)
+    keep_best = keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=patience, restore_best_weights=True)
     start, cpu_start = time.perf_counter(), time.process_time()
     # shuffle=False: the dataset shuffles its batches itself (Keras cannot shuffle a tf.data pipeline).
-    history = model.fit(train, validation_data=val, epochs=epochs, callbacks=[keep_best],
-                        shuffle=False, verbose=verbose)
+    history = model.fit(
+        train, validation_data=val, epochs=epochs, callbacks=[keep_best], shuffle=False, verbose=verbose
+    )
     seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
-    steps = {"bucketed": padded_steps(x_fit, batch_size, maxlen, bucketed=True),
-             "padded": padded_steps(x_fit, batch_size, maxlen, bucketed=False)}
-    return RecipeResult(model, history.history, seconds, cpu_seconds,
-                        {"best_epoch": int(keep_best.best_epoch) + 1, "time_steps": steps})
+    steps = {
+        "bucketed": padded_steps(x_fit, batch_size, maxlen, bucketed=True),
+        "padded": padded_steps(x_fit, batch_size, maxlen, bucketed=False),
+    }
+    return RecipeResult(
+        model, history.history, seconds, cpu_seconds, {"best_epoch": int(keep_best.best_epoch) + 1, "time_steps": steps}
+    )
 
 
 def faster_settings(n_reviews: int) -> dict:
@@ -238,11 +308,21 @@ def cosine_decay(learning_rate: float, n_reviews: int, batch_size: int, epochs: 
     return keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=steps)
 
 
-def fit_faster_recipe(sequences, labels, *, vocab_size: int = 10_000,
-                      maxlen: int = FASTER_RECIPE["maxlen"], batch_size: int | None = None,
-                      learning_rate: float | None = None, epochs: int | None = None,
-                      clipnorm: float | None | str = "auto", units: int = FASTER_RECIPE["units"],
-                      build=None, seed: int = 0, verbose: int = 0) -> RecipeResult:
+def fit_faster_recipe(
+    sequences,
+    labels,
+    *,
+    vocab_size: int = 10_000,
+    maxlen: int = FASTER_RECIPE["maxlen"],
+    batch_size: int | None = None,
+    learning_rate: float | None = None,
+    epochs: int | None = None,
+    clipnorm: float | str | None = "auto",
+    units: int = FASTER_RECIPE["units"],
+    build=None,
+    seed: int = 0,
+    verbose: int = 0,
+) -> RecipeResult:
     """Train :func:`build_faster_classifier` with the faster recipe (see the module docstring).
 
     ``batch_size``, ``epochs``, ``learning_rate`` (the peak of the cosine decay) and ``clipnorm``
@@ -269,59 +349,100 @@ def fit_faster_recipe(sequences, labels, *, vocab_size: int = 10_000,
         model = build_faster_classifier(vocab_size, units, learning_rate=schedule, clipnorm=settings["clipnorm"])
     else:
         model = build(learning_rate=schedule, clipnorm=settings["clipnorm"])
-    result = _fit_bucketed(model, sequences, labels, maxlen=maxlen, batch_size=settings["batch_size"],
-                           epochs=settings["epochs"], patience=1, seed=seed, verbose=verbose)
+    result = _fit_bucketed(
+        model,
+        sequences,
+        labels,
+        maxlen=maxlen,
+        batch_size=settings["batch_size"],
+        epochs=settings["epochs"],
+        patience=1,
+        seed=seed,
+        verbose=verbose,
+    )
     result.notes["settings"] = dict(settings, maxlen=maxlen, units=units)
     return result
 
 
-def build_best_classifier(vocab_size: int = 10_000, embedding_dim: int = 128, units: int = 64, *,
-                          dropout: float = BEST_RECIPE["dropout"], learning_rate=BEST_RECIPE["learning_rate"],
-                          clipnorm: float | None = BEST_RECIPE["clipnorm"]):
+def build_best_classifier(
+    vocab_size: int = 10_000,
+    embedding_dim: int = 128,
+    units: int = 64,
+    *,
+    dropout: float = BEST_RECIPE["dropout"],
+    learning_rate=BEST_RECIPE["learning_rate"],
+    clipnorm: float | None = BEST_RECIPE["clipnorm"],
+):
     """The best recipe's classifier: a masked embedding with dropout, a bidirectional LSTM whose
     outputs at every (unpadded) step are averaged, dropout, and Dense(1, sigmoid).
     ``learning_rate`` may be a number or a Keras learning-rate schedule.
     """
     import keras
 
-    return _averaged_classifier(lambda: keras.layers.Bidirectional(keras.layers.LSTM(units, return_sequences=True)),
-                                vocab_size, embedding_dim, dropout, learning_rate, clipnorm, "best_lstm_classifier")
+    return _averaged_classifier(
+        lambda: keras.layers.Bidirectional(keras.layers.LSTM(units, return_sequences=True)),
+        vocab_size,
+        embedding_dim,
+        dropout,
+        learning_rate,
+        clipnorm,
+        "best_lstm_classifier",
+    )
 
 
-
-
-def build_language_model(vocab_size: int = 10_000, embedding_dim: int = 128, *,
-                         units: int = PRETRAINING["units"], output_words: int = PRETRAINING["output_words"],
-                         learning_rate=PRETRAINING["learning_rate"], clipnorm: float | None = PRETRAINING["clipnorm"]):
+def build_language_model(
+    vocab_size: int = 10_000,
+    embedding_dim: int = 128,
+    *,
+    units: int = PRETRAINING["units"],
+    output_words: int = PRETRAINING["output_words"],
+    learning_rate=PRETRAINING["learning_rate"],
+    clipnorm: float | None = PRETRAINING["clipnorm"],
+):
     """Embedding -> LSTM(return_sequences) -> Dense(``output_words``): next-word logits at every step,
     compiled with Adam and sparse categorical cross-entropy on the logits."""
     import keras
 
-    model = keras.Sequential([
-        keras.Input(shape=(None,), dtype="int32"),
-        keras.layers.Embedding(vocab_size, embedding_dim, name="embedding"),
-        keras.layers.LSTM(units, return_sequences=True),
-        keras.layers.Dense(output_words, name="next_word"),
-    ], name="review_language_model")
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate, clipnorm=clipnorm),
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(None,), dtype="int32"),
+            keras.layers.Embedding(vocab_size, embedding_dim, name="embedding"),
+            keras.layers.LSTM(units, return_sequences=True),
+            keras.layers.Dense(output_words, name="next_word"),
+        ],
+        name="review_language_model",
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate, clipnorm=clipnorm),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
     return model
 
 
-def pretrain_language_model(sequences, *, vocab_size: int = 10_000, epochs: int = PRETRAINING["epochs"],
-                            seed: int = 0, verbose: int = 0) -> RecipeResult:
+def pretrain_language_model(
+    sequences, *, vocab_size: int = 10_000, epochs: int = PRETRAINING["epochs"], seed: int = 0, verbose: int = 0
+) -> RecipeResult:
     """Train :func:`build_language_model` on ``sequences`` (any reviews, no labels) with the
     ``PRETRAINING`` settings and a cosine-decayed learning rate. ``notes["windows"]`` and
     ``notes["words"]`` say how much text it read per epoch. Timing covers ``fit`` only."""
-    inputs, targets = language_model_windows(sequences, PRETRAINING["window"], PRETRAINING["output_words"],
-                                             seed=seed)
+    inputs, targets = language_model_windows(sequences, PRETRAINING["window"], PRETRAINING["output_words"], seed=seed)
     schedule = cosine_decay(PRETRAINING["learning_rate"], len(inputs), PRETRAINING["batch_size"], epochs)
-    model = build_language_model(vocab_size, units=PRETRAINING["units"], output_words=PRETRAINING["output_words"],
-                                 learning_rate=schedule, clipnorm=PRETRAINING["clipnorm"])
+    model = build_language_model(
+        vocab_size,
+        units=PRETRAINING["units"],
+        output_words=PRETRAINING["output_words"],
+        learning_rate=schedule,
+        clipnorm=PRETRAINING["clipnorm"],
+    )
     start, cpu_start = time.perf_counter(), time.process_time()
     history = model.fit(inputs, targets, batch_size=PRETRAINING["batch_size"], epochs=epochs, verbose=verbose)
-    return RecipeResult(model, history.history, time.perf_counter() - start, time.process_time() - cpu_start,
-                        {"windows": len(inputs), "words": int(inputs.size)})
+    return RecipeResult(
+        model,
+        history.history,
+        time.perf_counter() - start,
+        time.process_time() - cpu_start,
+        {"windows": len(inputs), "words": int(inputs.size)},
+    )
 
 
 def best_settings(n_reviews: int) -> dict:
@@ -331,12 +452,22 @@ def best_settings(n_reviews: int) -> dict:
     return {key: source[key] for key in ("batch_size", "learning_rate")}
 
 
-def fit_best_recipe(sequences, labels, unlabelled=None, *, vocab_size: int = 10_000,
-                    maxlen: int = BEST_RECIPE["maxlen"], epochs: int = BEST_RECIPE["epochs"],
-                    batch_size: int | None = None, learning_rate: float | None = None,
-                    units: int = BEST_RECIPE["units"], dropout: float = BEST_RECIPE["dropout"],
-                    pretraining_epochs: int = PRETRAINING["epochs"], seed: int = 0,
-                    verbose: int = 0) -> RecipeResult:
+def fit_best_recipe(
+    sequences,
+    labels,
+    unlabelled=None,
+    *,
+    vocab_size: int = 10_000,
+    maxlen: int = BEST_RECIPE["maxlen"],
+    epochs: int = BEST_RECIPE["epochs"],
+    batch_size: int | None = None,
+    learning_rate: float | None = None,
+    units: int = BEST_RECIPE["units"],
+    dropout: float = BEST_RECIPE["dropout"],
+    pretraining_epochs: int = PRETRAINING["epochs"],
+    seed: int = 0,
+    verbose: int = 0,
+) -> RecipeResult:
     """The best recipe (see the module docstring): pretrain a language model on ``unlabelled``
     plus the training part of ``sequences``, then train :func:`build_best_classifier`, its
     embedding copied from the language model, on length buckets of up to ``maxlen`` words.
@@ -356,15 +487,25 @@ def fit_best_recipe(sequences, labels, unlabelled=None, *, vocab_size: int = 10_
     pretrained = None
     if unlabelled is not None:
         (x_fit, _), _ = split_validation(sequences, np.asarray(labels), SEED_RECIPE["validation_split"])
-        pretrained = pretrain_language_model([*x_fit, *unlabelled], vocab_size=vocab_size, epochs=pretraining_epochs,
-                                             seed=seed, verbose=verbose)
+        pretrained = pretrain_language_model(
+            [*x_fit, *unlabelled], vocab_size=vocab_size, epochs=pretraining_epochs, seed=seed, verbose=verbose
+        )
     n_fit = len(sequences) - int(round(len(sequences) * SEED_RECIPE["validation_split"]))
     schedule = cosine_decay(settings["learning_rate"], n_fit, settings["batch_size"], epochs)
     model = build_best_classifier(vocab_size, units=units, dropout=dropout, learning_rate=schedule)
     if pretrained is not None:
         model.get_layer(index=0).set_weights(pretrained.model.get_layer("embedding").get_weights())
-    result = _fit_bucketed(model, sequences, labels, maxlen=maxlen, batch_size=settings["batch_size"],
-                           epochs=epochs, patience=epochs, seed=seed, verbose=verbose)
+    result = _fit_bucketed(
+        model,
+        sequences,
+        labels,
+        maxlen=maxlen,
+        batch_size=settings["batch_size"],
+        epochs=epochs,
+        patience=epochs,
+        seed=seed,
+        verbose=verbose,
+    )
     if pretrained is not None:
         result.seconds += pretrained.seconds
         result.cpu_seconds += pretrained.cpu_seconds
@@ -383,6 +524,5 @@ def evaluate_accuracy(model, sequences, labels, maxlen: int = 200, *, bucketed: 
         data = bucketed_dataset(sequences, np.asarray(labels), 256, maxlen)
         _, accuracy = model.evaluate(data, verbose=0)
     else:
-        _, accuracy = model.evaluate(pad(sequences, maxlen), np.asarray(labels), batch_size=256,
-                                     verbose=0)
+        _, accuracy = model.evaluate(pad(sequences, maxlen), np.asarray(labels), batch_size=256, verbose=0)
     return float(accuracy)

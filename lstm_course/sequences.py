@@ -50,9 +50,8 @@ def length_batches(sequences, labels, batch_size: int, maxlen: int, *, rng=None)
     order = np.lexsort((rng.random(len(lengths)), lengths))  # by length, random among equals
     batches = []
     for start in range(0, len(order), batch_size):
-        idx = order[start:start + batch_size]
-        x = keras.utils.pad_sequences([sequences[i] for i in idx], maxlen=int(lengths[idx].max()),
-                                      padding="post")
+        idx = order[start : start + batch_size]
+        x = keras.utils.pad_sequences([sequences[i] for i in idx], maxlen=int(lengths[idx].max()), padding="post")
         batches.append((x.astype("int32"), np.asarray(labels)[idx].astype("float32")))
     return [batches[k] for k in rng.permutation(len(batches))]
 
@@ -81,8 +80,12 @@ def padded_steps(sequences, batch_size: int, maxlen: int, *, bucketed: bool) -> 
     if not bucketed:
         return int(len(lengths) * maxlen)
     ordered = np.sort(lengths)
-    return int(sum(ordered[k:k + batch_size].max() * len(ordered[k:k + batch_size])
-                   for k in range(0, len(ordered), batch_size)))
+    return int(
+        sum(
+            ordered[k : k + batch_size].max() * len(ordered[k : k + batch_size])
+            for k in range(0, len(ordered), batch_size)
+        )
+    )
 
 
 def next_token_windows(ids, length: int, *, seed: int | None = None):
@@ -102,10 +105,11 @@ def next_token_windows(ids, length: int, *, seed: int | None = None):
         raise ValueError(f"length must be at least 1, not {length}")
     n = (len(ids) - 1) // length
     if n == 0:
-        raise ValueError(f"{len(ids)} tokens make no window of {length} tokens plus a next token: "
-                         f"give more text or a shorter window")
-    inputs = ids[:n * length].reshape(n, length).astype("int32")
-    targets = ids[1:n * length + 1].reshape(n, length).astype("int32")
+        raise ValueError(
+            f"{len(ids)} tokens make no window of {length} tokens plus a next token: give more text or a shorter window"
+        )
+    inputs = ids[: n * length].reshape(n, length).astype("int32")
+    targets = ids[1 : n * length + 1].reshape(n, length).astype("int32")
     if seed is not None:
         order = np.random.default_rng(seed).permutation(n)
         inputs, targets = inputs[order], targets[order]

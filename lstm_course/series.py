@@ -44,8 +44,9 @@ def seattle_weather_path() -> Path:
     spec = importlib.util.find_spec("vega_datasets")
     if spec is None or not spec.submodule_search_locations:
         raise ModuleNotFoundError(
-            "The Seattle weather series ships with the vega_datasets package: pip install vega_datasets")
-    return Path(list(spec.submodule_search_locations)[0]) / "_data" / "seattle-weather.csv"
+            "The Seattle weather series ships with the vega_datasets package: pip install vega_datasets"
+        )
+    return Path(next(iter(spec.submodule_search_locations))) / "_data" / "seattle-weather.csv"
 
 
 def load_seattle_weather(path: str | Path | None = None) -> dict[str, np.ndarray]:
@@ -104,8 +105,9 @@ class Windows:
         return len(self.ends)
 
 
-def make_windows(features, window: int, horizon: int = 1, *, target=None, split: slice | None = None,
-                 stride: int = 1) -> Windows:
+def make_windows(
+    features, window: int, horizon: int = 1, *, target=None, split: slice | None = None, stride: int = 1
+) -> Windows:
     """Cut a series into windows of ``window`` steps and the ``horizon`` values after each one.
 
     ``features`` is (T,) or (T, n_features); ``target`` (default: ``features``) is the series to
@@ -117,8 +119,9 @@ def make_windows(features, window: int, horizon: int = 1, *, target=None, split:
     split is ever a target of another. With ``horizon=0`` it keeps the windows that lie inside it.
     """
     if window < 1 or horizon < 0 or stride < 1:
-        raise ValueError(f"need window >= 1, horizon >= 0 and stride >= 1, got window={window}, "
-                         f"horizon={horizon}, stride={stride}")
+        raise ValueError(
+            f"need window >= 1, horizon >= 0 and stride >= 1, got window={window}, horizon={horizon}, stride={stride}"
+        )
     features = np.asarray(features, dtype=np.float32)
     if target is None and horizon > 0:
         target = features  # a (T,) series forecasts itself with y of shape (n, horizon)
@@ -139,8 +142,10 @@ def make_windows(features, window: int, horizon: int = 1, *, target=None, split:
     ends = np.arange(first_end, last_end + 1, stride)
     if len(ends) == 0:
         where = "" if split is None else f" inside the split {split.start}:{split.stop}"
-        raise ValueError(f"a series of {len(features)} steps has no window of {window} steps followed by "
-                         f"{horizon} target steps{where}")
+        raise ValueError(
+            f"a series of {len(features)} steps has no window of {window} steps followed by "
+            f"{horizon} target steps{where}"
+        )
     steps = ends[:, None] + np.arange(-window + 1, 1)
     x = features[steps]
     y = None if target is None else target[ends[:, None] + np.arange(1, horizon + 1)]
@@ -151,7 +156,7 @@ def make_windows(features, window: int, horizon: int = 1, *, target=None, split:
 
 
 def persistence(windows: Windows, column: int = 0, horizon: int | None = None) -> np.ndarray:
-    """"Tomorrow is like today": the window's last value of feature ``column``, for every horizon.
+    """ "Tomorrow is like today": the window's last value of feature ``column``, for every horizon.
 
     Returns (n, horizon) with ``horizon`` taken from ``windows.y`` unless given.
     """
@@ -196,7 +201,9 @@ def least_squares_model(x, y, rcond: float = 1e-6):
     import keras
 
     kernel, bias = least_squares_weights(x, y, rcond)
-    model = keras.Sequential([keras.Input(shape=np.shape(x)[1:]), keras.layers.Flatten(),
-                              keras.layers.Dense(kernel.shape[1])], name="least_squares")
+    model = keras.Sequential(
+        [keras.Input(shape=np.shape(x)[1:]), keras.layers.Flatten(), keras.layers.Dense(kernel.shape[1])],
+        name="least_squares",
+    )
     model.layers[-1].set_weights([kernel, bias])
     return model

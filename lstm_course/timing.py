@@ -52,8 +52,10 @@ class Timings:
 
     def __str__(self) -> str:
         low, high = self.spread("cpu")
-        return (f"{self.median('cpu'):.3g} s CPU (range {low:.3g}-{high:.3g} over {len(self.cpu)} runs), "
-                f"{self.median('wall'):.3g} s wall")
+        return (
+            f"{self.median('cpu'):.3g} s CPU (range {low:.3g}-{high:.3g} over {len(self.cpu)} runs), "
+            f"{self.median('wall'):.3g} s wall"
+        )
 
 
 def time_calls(call, *, repeats: int = 5, warmup: int = 1) -> Timings:
@@ -75,8 +77,7 @@ def time_calls(call, *, repeats: int = 5, warmup: int = 1) -> Timings:
     return timings
 
 
-def time_train_steps(model, x, y, *, batch_size: int = 32, steps: int = 10, warmup: int = 2,
-                     seed: int = 0) -> Timings:
+def time_train_steps(model, x, y, *, batch_size: int = 32, steps: int = 10, warmup: int = 2, seed: int = 0) -> Timings:
     """Time single training steps (forward, backward, update) of a compiled model.
 
     Each step trains on a random batch of ``batch_size`` samples. Training changes the model's

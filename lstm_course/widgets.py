@@ -17,10 +17,14 @@ from .plots import COLORS, TITLES
 # Settings that store the first pulse and hold it: the forget gate stays open (bias 6 -> f = 0.998),
 # and the input gate opens only for large positive inputs.
 DEFAULT_GATES = {
-    "w_input": 6.0, "b_input": -3.0,
-    "w_forget": 0.0, "b_forget": 6.0,
-    "w_candidate": 2.0, "b_candidate": 0.0,
-    "w_output": 0.0, "b_output": 2.0,
+    "w_input": 6.0,
+    "b_input": -3.0,
+    "w_forget": 0.0,
+    "b_forget": 6.0,
+    "w_candidate": 2.0,
+    "b_candidate": 0.0,
+    "w_output": 0.0,
+    "b_output": 2.0,
 }
 
 INPUT_PATTERNS = ("pulses", "step", "noise")
@@ -40,8 +44,9 @@ def explorer_input(pattern: str = "pulses", length: int = 40, seed: int = 0) -> 
     return x
 
 
-def single_unit_weights(w_input, b_input, w_forget, b_forget, w_candidate, b_candidate,
-                        w_output, b_output, recurrent: float = 0.0) -> LSTMWeights:
+def single_unit_weights(
+    w_input, b_input, w_forget, b_forget, w_candidate, b_candidate, w_output, b_output, recurrent: float = 0.0
+) -> LSTMWeights:
     """Weights of a one-unit LSTM with a one-dimensional input, in Keras's i, f, g, o layout."""
     return LSTMWeights(
         kernel=[[w_input, w_forget, w_candidate, w_output]],
@@ -82,8 +87,15 @@ def gate_explorer(pattern: str = "pulses"):
     from IPython.display import display
 
     sliders = {
-        name: widgets.FloatSlider(value=value, min=-8.0, max=8.0, step=0.5, description=name,
-                                  continuous_update=False, layout=widgets.Layout(width="300px"))
+        name: widgets.FloatSlider(
+            value=value,
+            min=-8.0,
+            max=8.0,
+            step=0.5,
+            description=name,
+            continuous_update=False,
+            layout=widgets.Layout(width="300px"),
+        )
         for name, value in DEFAULT_GATES.items()
     }
     chooser = widgets.Dropdown(options=INPUT_PATTERNS, value=pattern, description="input")

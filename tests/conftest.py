@@ -20,14 +20,19 @@ TEST_NEG = ["bad bad film"]
 UNSUP = ["film without a label"]
 
 
-def write_imdb_archive(path, *, train_pos=TRAIN_POS, train_neg=TRAIN_NEG, test_pos=TEST_POS,
-                       test_neg=TEST_NEG, unsup=UNSUP):
+def write_imdb_archive(
+    path, *, train_pos=TRAIN_POS, train_neg=TRAIN_NEG, test_pos=TEST_POS, test_neg=TEST_NEG, unsup=UNSUP
+):
     """A tiny archive with the layout of aclImdb_v1.tar.gz (ID_RATING.txt files)."""
     groups = {
-        "train/pos": (train_pos, 9), "train/neg": (train_neg, 2),
-        "test/pos": (test_pos, 8), "test/neg": (test_neg, 1), "train/unsup": (unsup, 0),
+        "train/pos": (train_pos, 9),
+        "train/neg": (train_neg, 2),
+        "test/pos": (test_pos, 8),
+        "test/neg": (test_neg, 1),
+        "train/unsup": (unsup, 0),
     }
     with tarfile.open(path, "w:gz") as tar:
+
         def add(name, text):
             payload = text.encode("utf-8")
             info = tarfile.TarInfo(f"aclImdb/{name}")
@@ -113,8 +118,10 @@ def _browser_binaries() -> tuple[str, str]:
     driver = shutil.which("chromedriver")
     if chromium and driver:
         return chromium, driver
-    message = ("headless Chromium is missing: install Debian's packages with "
-               "`apt-get install chromium chromium-driver` (.ci/run does this)")
+    message = (
+        "headless Chromium is missing: install Debian's packages with "
+        "`apt-get install chromium chromium-driver` (.ci/run does this)"
+    )
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
@@ -129,8 +136,13 @@ def browser():
     chromium, driver_path = _browser_binaries()
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                     "--window-size=1400,1000", "--disable-gpu"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--window-size=1400,1000",
+        "--disable-gpu",
+    ):
         options.add_argument(argument)
     driver = webdriver.Chrome(service=Service(driver_path), options=options)
     driver.set_page_load_timeout(60)

@@ -141,8 +141,11 @@ def test_data_folder_that_does_not_exist(monkeypatch, tmp_path):
 
 def test_missing_file_offline_says_how_to_get_it(course_dirs, monkeypatch):
     spec = data.DATASETS["imdb"]
-    monkeypatch.setitem(data.DATASETS, "imdb", data.RemoteFile(
-        spec.filename, "file:///definitely/not/here.tar.gz", spec.sha256, manual=spec.manual))
+    monkeypatch.setitem(
+        data.DATASETS,
+        "imdb",
+        data.RemoteFile(spec.filename, "file:///definitely/not/here.tar.gz", spec.sha256, manual=spec.manual),
+    )
     with pytest.raises(DatasetError) as err:
         data.load_imdb()
     message = str(err.value)
@@ -262,11 +265,14 @@ def test_a_relative_data_folder_is_named_as_the_absolute_path_tried(course_dirs,
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
-@pytest.mark.parametrize("given, expected", [
-    ("../shared/datasets", str(ROOT / ".." / "shared" / "datasets")),  # as the README writes it
-    ("my data", str(ROOT / "my data")),
-    ("/an/absolute/path", "/an/absolute/path"),
-])
+@pytest.mark.parametrize(
+    "given, expected",
+    [
+        ("../shared/datasets", str(ROOT / ".." / "shared" / "datasets")),  # as the README writes it
+        ("my data", str(ROOT / "my data")),
+        ("/an/absolute/path", "/an/absolute/path"),
+    ],
+)
 def test_the_makefile_exports_the_data_folder_as_an_absolute_path(given, expected, tmp_path):
     # Notebooks run in their own folders: `LSTM_COURSE_DATA=../shared/datasets make site` only
     # works if make passes the folder on as an absolute path.
@@ -277,9 +283,14 @@ def test_the_makefile_exports_the_data_folder_as_an_absolute_path(given, expecte
         for how in ("environment", "command line"):
             env = {**outer, variable: given} if how == "environment" else outer
             extra = [] if how == "environment" else [f"{variable}={given}"]
-            result = subprocess.run(["make", "--no-print-directory", "-s", "-f", "Makefile", "--eval", probe,
-                                     "print-folder", *extra],
-                                    cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+            result = subprocess.run(
+                ["make", "--no-print-directory", "-s", "-f", "Makefile", "--eval", probe, "print-folder", *extra],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
             assert result.returncode == 0, result.stderr
             assert result.stdout.rstrip("\n") == expected, (variable, how)
 
@@ -297,9 +308,11 @@ def _recompress_with_the_old_crc(archive, damage):
 
 def _break_the_tar_header_of(name):
     """A damage that makes the tar reader stop, silently, at the member ``name``."""
+
     def damage(tar_bytes):
         at = tar_bytes.index(name.encode())
         tar_bytes[at + 148] ^= 0x01  # one bit of the header's checksum field
+
     return damage
 
 
@@ -345,18 +358,23 @@ def test_one_flipped_bit_anywhere_is_refused_by_the_checksum(course_dirs, accept
 def test_a_valid_archive_with_too_few_reviews_is_refused(course_dirs, accept_imdb):
     folder, _ = course_dirs
     few = [f"review {i}: a good film" for i in range(100)]
-    archive = write_imdb_archive(folder / "aclImdb_v1.tar.gz", train_pos=few, train_neg=few,
-                                 test_pos=few, test_neg=few, unsup=few)
+    archive = write_imdb_archive(
+        folder / "aclImdb_v1.tar.gz", train_pos=few, train_neg=few, test_pos=few, test_neg=few, unsup=few
+    )
     accept_imdb(archive, counts=data.IMDB_EXPECTED_REVIEWS)  # the real dataset's counts
-    assert data.IMDB_EXPECTED_REVIEWS == {"train/pos": 12_500, "train/neg": 12_500, "test/pos": 12_500,
-                                          "test/neg": 12_500, "train/unsup": 50_000}
+    assert data.IMDB_EXPECTED_REVIEWS == {
+        "train/pos": 12_500,
+        "train/neg": 12_500,
+        "test/pos": 12_500,
+        "test/neg": 12_500,
+        "train/unsup": 50_000,
+    }
     for load in (data.load_imdb, data.load_imdb_unlabelled, lambda: data.load_imdb_text("test")):
         with pytest.raises(DatasetError, match="aclImdb/train/pos holds 100 reviews instead of 12,500"):
             load()
 
 
-def test_an_archive_replaced_by_an_older_copy_is_not_answered_from_the_stale_cache(
-        course_dirs, accept_imdb, tmp_path):
+def test_an_archive_replaced_by_an_older_copy_is_not_answered_from_the_stale_cache(course_dirs, accept_imdb, tmp_path):
     folder, _ = course_dirs
     archive = accept_imdb(write_imdb_archive(folder / "aclImdb_v1.tar.gz"))
     data.load_imdb()
@@ -425,30 +443,34 @@ def test_complete_processed_caches_are_used_when_the_archive_is_gone(imdb_archiv
 # --------------------------------------------------------------------------- argument values
 
 
-@pytest.mark.parametrize("call, argument", [
-    (lambda: data.load_imdb(maxlen=0), "maxlen"),
-    (lambda: data.load_imdb(maxlen=-1), "maxlen"),
-    (lambda: data.load_imdb(max_samples=-5), "max_samples"),
-    (lambda: data.load_imdb(max_samples=2.5), "max_samples"),
-    (lambda: data.load_imdb(start_char=None), "start_char"),
-    (lambda: data.load_imdb(start_char=4), "start_char"),  # the index of the most frequent word
-    (lambda: data.load_imdb(oov_char=None), "oov_char"),
-    (lambda: data.load_imdb(oov_char=4), "oov_char"),
-    (lambda: data.load_imdb(index_from=-1), "index_from"),
-    (lambda: data.load_imdb(num_words=0), "num_words"),
-    (lambda: data.load_imdb(num_words="10000"), "num_words"),
-    (lambda: data.load_imdb(seed=-1), "seed"),
-    (lambda: data.load_imdb(seed=2**32), "seed"),
-    (lambda: data.load_imdb(seed=None), "seed"),
-    (lambda: data.load_imdb_unlabelled(max_samples=-5), "max_samples"),
-    (lambda: data.load_imdb_unlabelled(start_char=None), "start_char"),
-    (lambda: data.load_imdb_unlabelled(oov_char=7), "oov_char"),
-    (lambda: data.load_imdb_unlabelled(num_words=0), "num_words"),
-    (lambda: data.load_imdb_unlabelled(seed=2**32), "seed"),
-    (lambda: data.encode_review("good film", num_words=0), "num_words"),
-    (lambda: data.encode_review("good film", num_words=4), "num_words"),
-    (lambda: data.encode_review("good film", start_char=None), "start_char"),
-], ids=lambda value: value if isinstance(value, str) else "")
+@pytest.mark.parametrize(
+    "call, argument",
+    [
+        (lambda: data.load_imdb(maxlen=0), "maxlen"),
+        (lambda: data.load_imdb(maxlen=-1), "maxlen"),
+        (lambda: data.load_imdb(max_samples=-5), "max_samples"),
+        (lambda: data.load_imdb(max_samples=2.5), "max_samples"),
+        (lambda: data.load_imdb(start_char=None), "start_char"),
+        (lambda: data.load_imdb(start_char=4), "start_char"),  # the index of the most frequent word
+        (lambda: data.load_imdb(oov_char=None), "oov_char"),
+        (lambda: data.load_imdb(oov_char=4), "oov_char"),
+        (lambda: data.load_imdb(index_from=-1), "index_from"),
+        (lambda: data.load_imdb(num_words=0), "num_words"),
+        (lambda: data.load_imdb(num_words="10000"), "num_words"),
+        (lambda: data.load_imdb(seed=-1), "seed"),
+        (lambda: data.load_imdb(seed=2**32), "seed"),
+        (lambda: data.load_imdb(seed=None), "seed"),
+        (lambda: data.load_imdb_unlabelled(max_samples=-5), "max_samples"),
+        (lambda: data.load_imdb_unlabelled(start_char=None), "start_char"),
+        (lambda: data.load_imdb_unlabelled(oov_char=7), "oov_char"),
+        (lambda: data.load_imdb_unlabelled(num_words=0), "num_words"),
+        (lambda: data.load_imdb_unlabelled(seed=2**32), "seed"),
+        (lambda: data.encode_review("good film", num_words=0), "num_words"),
+        (lambda: data.encode_review("good film", num_words=4), "num_words"),
+        (lambda: data.encode_review("good film", start_char=None), "start_char"),
+    ],
+    ids=lambda value: value if isinstance(value, str) else "",
+)
 def test_argument_values_that_would_empty_or_corrupt_the_data_are_refused(imdb_archive, call, argument):
     with pytest.raises(ValueError, match=rf"^{argument} must be .*, not "):
         call()
@@ -521,18 +543,25 @@ def test_an_unwritable_cache_folder_is_not_a_raw_permission_error(imdb_archive, 
     monkeypatch.setattr(data.urllib.request, "urlopen", _no_network)
     for load in (data.load_fra_eng, data.load_imdb):
         imdb_archive.unlink(missing_ok=True)
-        with pytest.raises(DatasetError, match="cannot be written .PermissionError"):
+        with pytest.raises(DatasetError, match=r"cannot be written .PermissionError"):
             load()
 
 
 def test_leftovers_of_killed_loads_are_removed_but_not_files_being_written(imdb_archive, course_dirs):
     _, cache = course_dirs
     cache.mkdir()
-    leftovers = [cache / name for name in (
-        "imdb_tokens_v2.npz.k2j3h4g5.partial", "aclImdb_v1.tar.gz.ab_d1234.partial",
-        "verified_checksums.json.zzzzzzzz.partial",
-        # names that earlier versions of the loader gave their temporary files
-        "imdb_text_v1x8k2m1q9.npz", "aclImdb_v1.tar.gzq1w2e3r4.part", "fra.txt_7a8b9c0.tmp")]
+    leftovers = [
+        cache / name
+        for name in (
+            "imdb_tokens_v2.npz.k2j3h4g5.partial",
+            "aclImdb_v1.tar.gz.ab_d1234.partial",
+            "verified_checksums.json.zzzzzzzz.partial",
+            # names that earlier versions of the loader gave their temporary files
+            "imdb_text_v1x8k2m1q9.npz",
+            "aclImdb_v1.tar.gzq1w2e3r4.part",
+            "fra.txt_7a8b9c0.tmp",
+        )
+    ]
     kept = [cache / name for name in ("notes.txt.abcdefgh.partial", "imdb_tokens_v2.npz.backup", "fra.txt")]
     for path in leftovers + kept:
         path.write_bytes(b"x" * 1000)
@@ -619,8 +648,9 @@ def silent_server(monkeypatch):
 
 def test_a_server_that_never_answers_is_reported_soon(course_dirs, silent_server, monkeypatch, capsys):
     spec = data.DATASETS["imdb"]
-    monkeypatch.setitem(data.DATASETS, "imdb", data.RemoteFile(spec.filename, silent_server, spec.sha256,
-                                                              manual=spec.manual))
+    monkeypatch.setitem(
+        data.DATASETS, "imdb", data.RemoteFile(spec.filename, silent_server, spec.sha256, manual=spec.manual)
+    )
     monkeypatch.setattr(data, "DOWNLOAD_TIMEOUT_S", 1)
     shown_before_connecting = []
     urlopen = data.urllib.request.urlopen

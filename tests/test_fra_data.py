@@ -37,11 +37,13 @@ def test_three_column_release_drops_the_attribution(course_dirs):
 
 def test_blank_malformed_and_windows_lines(course_dirs):
     data_dir, _ = course_dirs
-    text = ("\ufeffGo.\tVa !\r\n\r\n"        # byte-order mark and CRLF line ends
-            "no tab on this line\n"
-            "\tmissing english\n"
-            "Missing French.\t\n"
-            "I see.\tJe vois.\tattribution\n")
+    text = (
+        "\ufeffGo.\tVa !\r\n\r\n"  # byte-order mark and CRLF line ends
+        "no tab on this line\n"
+        "\tmissing english\n"
+        "Missing French.\t\n"
+        "I see.\tJe vois.\tattribution\n"
+    )
     write_fra(data_dir, text)
     assert load_fra_eng() == (["Go.", "I see."], ["Va !", "Je vois."])
 
@@ -53,7 +55,7 @@ def test_num_pairs_keeps_the_first_pairs(course_dirs):
     assert load_fra_eng(num_pairs=0) == ([], [])
     assert len(load_fra_eng(num_pairs=100)[0]) == 4
     for wrong in (-1, 2.5, "10"):
-        with pytest.raises(ValueError, match="num_pairs must be None .every pair. or an integer"):
+        with pytest.raises(ValueError, match=r"num_pairs must be None .every pair. or an integer"):
             load_fra_eng(num_pairs=wrong)
 
 
@@ -100,8 +102,11 @@ def test_a_download_of_the_newer_zip_is_unpacked_and_read(course_dirs, tmp_path,
         zf.writestr("fra.txt", f"Go.\tVa !\t{ATTRIBUTION}\nHi.\tSalut !\t{ATTRIBUTION}\n")
         zf.writestr("_about.txt", "Tatoeba")
     spec = data.DATASETS["fra-eng"]
-    monkeypatch.setitem(data.DATASETS, "fra-eng", data.RemoteFile(
-        spec.filename, archive.as_uri(), (), member="fra.txt", manual=spec.manual))
+    monkeypatch.setitem(
+        data.DATASETS,
+        "fra-eng",
+        data.RemoteFile(spec.filename, archive.as_uri(), (), member="fra.txt", manual=spec.manual),
+    )
     assert load_fra_eng() == (["Go.", "Hi."], ["Va !", "Salut !"])
     _, cache = course_dirs
     assert (cache / "fra.txt").is_file()

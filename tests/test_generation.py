@@ -26,11 +26,11 @@ def test_sampling_follows_the_tempered_softmax():
 def test_probabilities_and_logits_give_the_same_draws():
     probs = np.array([0.1, 0.6, 0.3, 0.0])
     a = [sample_next(probs, 0.8, np.random.default_rng(1), from_logits=False) for _ in range(5)]
-    b = [sample_next(np.log(probs[:3]).tolist() + [-np.inf], 0.8, np.random.default_rng(1))
-         for _ in range(5)]
+    b = [sample_next(np.log(probs[:3]).tolist() + [-np.inf], 0.8, np.random.default_rng(1)) for _ in range(5)]
     assert a == b
-    assert 3 not in [sample_next(probs, 1.5, np.random.default_rng(k), from_logits=False)
-                     for k in range(50)]  # probability 0 stays impossible
+    assert 3 not in [
+        sample_next(probs, 1.5, np.random.default_rng(k), from_logits=False) for k in range(50)
+    ]  # probability 0 stays impossible
 
 
 def test_bad_arguments_are_refused():
@@ -85,8 +85,7 @@ def test_generate_never_emits_padding_or_unknown():
         def __call__(self, x, training=None):
             return np.zeros((len(x), self.vocab_size))
 
-    words = generate(Uniform(6), _vectorizer(), "the", 200, temperature=1.0,
-                     rng=np.random.default_rng(0)).split()
+    words = generate(Uniform(6), _vectorizer(), "the", 200, temperature=1.0, rng=np.random.default_rng(0)).split()
     assert len(words) == 201 and "[UNK]" not in words
 
 
@@ -103,8 +102,9 @@ def test_generate_ignores_outputs_beyond_the_vocabulary():
 
 def test_generate_with_a_keras_model_traces_once():
     vectorizer = _vectorizer()
-    model = keras.Sequential([keras.Input(shape=(None,), dtype="int32"),
-                              keras.layers.Embedding(6, 4), keras.layers.Dense(6)])
+    model = keras.Sequential(
+        [keras.Input(shape=(None,), dtype="int32"), keras.layers.Embedding(6, 4), keras.layers.Dense(6)]
+    )
     first = generate(model, vectorizer, "the film", 12, temperature=0)
     assert generate(model, vectorizer, "the film", 12, temperature=0) == first
     assert len(first.split()) == 14 and "[UNK]" not in first
@@ -123,8 +123,14 @@ def test_compiled_forward_does_not_keep_the_model_alive():
 
     from lstm_course import generation
 
-    model = keras.Sequential([keras.Input((None,), dtype="int32"), keras.layers.Embedding(10, 4),
-                              keras.layers.LSTM(3, return_sequences=True), keras.layers.Dense(10)])
+    model = keras.Sequential(
+        [
+            keras.Input((None,), dtype="int32"),
+            keras.layers.Embedding(10, 4),
+            keras.layers.LSTM(3, return_sequences=True),
+            keras.layers.Dense(10),
+        ]
+    )
     forward = compiled_forward(model)
     assert np.asarray(forward(np.array([[1, 2, 3]], dtype="int32"))).shape == (1, 3, 10)
     assert compiled_forward(model) is forward  # traced once per model
@@ -137,9 +143,16 @@ def test_compiled_forward_does_not_keep_the_model_alive():
 
 def _next_token_lstm(vocab=12, seed=0):
     keras.utils.set_random_seed(seed)
-    return keras.Sequential([keras.Input((None,), dtype="int32"), keras.layers.Embedding(vocab, 5),
-                             keras.layers.LSTM(6, return_sequences=True), keras.layers.Dropout(0.5),
-                             keras.layers.GRU(4, return_sequences=True), keras.layers.Dense(vocab)])
+    return keras.Sequential(
+        [
+            keras.Input((None,), dtype="int32"),
+            keras.layers.Embedding(vocab, 5),
+            keras.layers.LSTM(6, return_sequences=True),
+            keras.layers.Dropout(0.5),
+            keras.layers.GRU(4, return_sequences=True),
+            keras.layers.Dense(vocab),
+        ]
+    )
 
 
 def test_the_carried_state_reproduces_the_full_sequence_outputs():
@@ -188,9 +201,14 @@ def test_generate_with_state_agrees_with_the_windowed_loop():
 def test_recurrent_step_refuses_other_architectures():
     from lstm_course.generation import recurrent_step
 
-    model = keras.Sequential([keras.Input((None,), dtype="int32"), keras.layers.Embedding(10, 4),
-                              keras.layers.Bidirectional(keras.layers.LSTM(3, return_sequences=True)),
-                              keras.layers.Dense(10)])
+    model = keras.Sequential(
+        [
+            keras.Input((None,), dtype="int32"),
+            keras.layers.Embedding(10, 4),
+            keras.layers.Bidirectional(keras.layers.LSTM(3, return_sequences=True)),
+            keras.layers.Dense(10),
+        ]
+    )
     with pytest.raises(ValueError, match="Embedding -> Bidirectional -> Dense"):
         recurrent_step(model)
 

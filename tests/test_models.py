@@ -57,15 +57,16 @@ def test_gate_bias_fills_the_first_row_of_a_two_row_gru_bias():
 
 
 def test_gate_bias_refuses_impossible_blocks():
-    with pytest.raises(ValueError, match="block must be in 0..3"):
+    with pytest.raises(ValueError, match=r"block must be in 0\.\.3"):
         models.gate_bias(1.0, block=4)
     with pytest.raises(ValueError, match="does not split into 4"):
         models.gate_bias(1.0, block=1)((10,))
 
 
 def test_reset_stateful_layers_zeroes_the_state_of_nested_layers():
-    inner = keras.Sequential([keras.Input(batch_shape=(2, None, 1)),
-                              keras.layers.LSTM(3, stateful=True, return_sequences=True)])
+    inner = keras.Sequential(
+        [keras.Input(batch_shape=(2, None, 1)), keras.layers.LSTM(3, stateful=True, return_sequences=True)]
+    )
     model = keras.Sequential([inner, keras.layers.Dense(1)])
     chunk = np.ones((2, 4, 1), "float32")
     first = keras.ops.convert_to_numpy(model(chunk))

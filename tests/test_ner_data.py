@@ -15,7 +15,7 @@ TINY_CSV = (
     "Sentence: 2,Mr.,NNP,B-per\r\n"
     ",Bush,NNP,I-per\r\n"
     ",said,VBD,O\r\n"
-    ",\"1,000\",CD,O\r\n"
+    ',"1,000",CD,O\r\n'
     "Sentence: 3,Zürich,NNP,B-geo\r\n"
 )
 
@@ -56,15 +56,18 @@ def test_missing_file_says_how_to_get_it(course_dirs):
     assert "LSTM_COURSE_DATA" in message
 
 
-@pytest.mark.parametrize("text, problem", [
-    ("Word,Tag\nThousands,O\n", "header"),
-    ("Sentence #,Word,Tag,POS\nSentence: 1,London,B-geo,NNP\n", "header"),
-    ("", "empty file"),
-    ("Sentence #,Word,POS,Tag\n", "no tokens"),
-    ("Sentence #,Word,POS,Tag\nSentence: 1,London,NNP\n", "columns"),
-    ("Sentence #,Word,POS,Tag\nSentence: 1,London,NNP,NNP\n", "tag"),
-    ("Sentence #,Word,POS,Tag\n,London,NNP,B-geo\n", "Sentence #"),
-])
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("Word,Tag\nThousands,O\n", "header"),
+        ("Sentence #,Word,Tag,POS\nSentence: 1,London,B-geo,NNP\n", "header"),
+        ("", "empty file"),
+        ("Sentence #,Word,POS,Tag\n", "no tokens"),
+        ("Sentence #,Word,POS,Tag\nSentence: 1,London,NNP\n", "columns"),
+        ("Sentence #,Word,POS,Tag\nSentence: 1,London,NNP,NNP\n", "tag"),
+        ("Sentence #,Word,POS,Tag\n,London,NNP,B-geo\n", "Sentence #"),
+    ],
+)
 def test_malformed_file_is_reported_as_corrupt(course_dirs, text, problem):
     data, _ = course_dirs
     write_ner(data, text)
@@ -78,7 +81,7 @@ def test_malformed_file_is_reported_as_corrupt(course_dirs, text, problem):
 def test_a_file_cut_inside_a_tag_is_reported(course_dirs):
     # Cut in the last tag, "B-geo" -> "B-g": a tag of no known entity type, not a new one.
     data, _ = course_dirs
-    write_ner(data, TINY_CSV[:TINY_CSV.rindex("B-geo") + 3])
+    write_ner(data, TINY_CSV[: TINY_CSV.rindex("B-geo") + 3])
     with pytest.raises(DatasetError) as info:
         load_ner()
     message = str(info.value)

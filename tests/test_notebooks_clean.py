@@ -40,7 +40,9 @@ def test_every_notebook_is_in_the_table_of_contents_and_every_entry_exists():
     for nb in NOTEBOOKS:
         assert nb.relative_to(ROOT).with_suffix("").as_posix() in listed, f"{nb.name} is missing from _toc.yml"
     for entry in listed:
-        assert any((ROOT / f"{entry}{ext}").is_file() for ext in (".md", ".ipynb")), f"_toc.yml lists {entry}, which does not exist"
+        assert any((ROOT / f"{entry}{ext}").is_file() for ext in (".md", ".ipynb")), (
+            f"_toc.yml lists {entry}, which does not exist"
+        )
 
 
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.name)
@@ -56,13 +58,16 @@ def test_notebook_opens_with_a_title_and_the_course_setup(nb):
     notebook = json.loads(nb.read_text(encoding="utf-8"))
     assert notebook["metadata"]["kernelspec"]["name"] == "python3"
     cells = notebook["cells"]
-    assert cells[0]["cell_type"] == "markdown" and _source(cells[0]).startswith("# "), f"{nb.name} must start with a title"
+    assert cells[0]["cell_type"] == "markdown" and _source(cells[0]).startswith("# "), (
+        f"{nb.name} must start with a title"
+    )
     code = [_source(c) for c in cells if c["cell_type"] == "code"]
     setup = next((src for src in code[:3] if "lc.start_notebook(" in src), None)
     assert setup is not None, f"{nb.name} must call lc.start_notebook early"
     imports = [line for line in setup.splitlines() if line.startswith(("import ", "from "))]
     assert imports[0].startswith("import lstm_course as lc"), (
-        f"{nb.name}: import lstm_course first, so that TensorFlow's start-up log stays off the page")
+        f"{nb.name}: import lstm_course first, so that TensorFlow's start-up log stays off the page"
+    )
 
 
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.name)
@@ -92,6 +97,10 @@ def test_every_chapter_keeps_to_its_reading_budget():
     import subprocess
     import sys
 
-    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "chapter_stats.py"), "--check"],
-                            capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "chapter_stats.py"), "--check"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]

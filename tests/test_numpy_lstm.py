@@ -105,6 +105,7 @@ def test_sigmoid_is_stable_for_large_inputs():
 
 # --- layer settings: activations, no bias, go_backwards, masks ------------------------------------
 
+
 def _keras_outputs(layer, x, **call):
     """(sequence, h_T, c_T, last output) of ``layer``, and of a twin without return_sequences."""
     seq, h_last, c_last = (np.asarray(t) for t in layer(x, **call))
@@ -131,15 +132,26 @@ def test_each_activation_is_keras_own(name):
 
 def test_hard_sigmoid_is_the_keras_3_definition():
     # Keras 3: relu6(z + 3) / 6, flat beyond +-3 (Keras 2 used 0.2 z + 0.5, flat beyond +-2.5)
-    np.testing.assert_allclose(ACTIVATIONS["hard_sigmoid"](np.array([-3.0, -2.5, 0.0, 1.5, 3.0])),
-                               [0.0, 1 / 12, 0.5, 0.75, 1.0])
+    np.testing.assert_allclose(
+        ACTIVATIONS["hard_sigmoid"](np.array([-3.0, -2.5, 0.0, 1.5, 3.0])), [0.0, 1 / 12, 0.5, 0.75, 1.0]
+    )
 
 
-@pytest.mark.parametrize("activation,recurrent_activation", [
-    ("relu", "sigmoid"), ("linear", "sigmoid"), ("softsign", "sigmoid"), ("elu", "sigmoid"),
-    ("swish", "sigmoid"), ("gelu", "sigmoid"), ("tanh", "hard_sigmoid"), ("tanh", "sparse_sigmoid"),
-    ("tanh", "relu6"), ("hard_tanh", "hard_sigmoid"),
-])
+@pytest.mark.parametrize(
+    "activation,recurrent_activation",
+    [
+        ("relu", "sigmoid"),
+        ("linear", "sigmoid"),
+        ("softsign", "sigmoid"),
+        ("elu", "sigmoid"),
+        ("swish", "sigmoid"),
+        ("gelu", "sigmoid"),
+        ("tanh", "hard_sigmoid"),
+        ("tanh", "sparse_sigmoid"),
+        ("tanh", "relu6"),
+        ("hard_tanh", "hard_sigmoid"),
+    ],
+)
 def test_chosen_activations_match_keras(activation, recurrent_activation):
     layer = _keras_lstm(2, 3, activation=activation, recurrent_activation=recurrent_activation)
     x = np.random.default_rng(3).normal(size=(2, 6, 2)).astype("float32")
@@ -187,20 +199,30 @@ def test_go_backwards_reads_from_the_end_and_returns_reading_order():
 
 
 # One row each: padding at the start, padding at the end, holes inside, nothing read, everything read.
-MASK = np.array([
-    [0, 0, 1, 1, 1, 1],
-    [1, 1, 1, 1, 0, 0],
-    [1, 0, 1, 0, 0, 1],
-    [0, 0, 0, 0, 0, 0],
-    [1, 1, 1, 1, 1, 1],
-], dtype=bool)
+MASK = np.array(
+    [
+        [0, 0, 1, 1, 1, 1],
+        [1, 1, 1, 1, 0, 0],
+        [1, 0, 1, 0, 0, 1],
+        [0, 0, 0, 0, 0, 0],
+        [1, 1, 1, 1, 1, 1],
+    ],
+    dtype=bool,
+)
 
 
-@pytest.mark.parametrize("settings", [
-    {}, {"go_backwards": True}, {"zero_output_for_mask": True},
-    {"go_backwards": True, "zero_output_for_mask": True}, {"unroll": True},
-    {"unroll": True, "go_backwards": True},
-], ids=lambda settings: "-".join(settings) or "default")
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {},
+        {"go_backwards": True},
+        {"zero_output_for_mask": True},
+        {"go_backwards": True, "zero_output_for_mask": True},
+        {"unroll": True},
+        {"unroll": True, "go_backwards": True},
+    ],
+    ids=lambda settings: "-".join(settings) or "default",
+)
 @pytest.mark.parametrize("initial", ["zero", "given"])
 def test_mask_matches_keras(settings, initial):
     layer = _keras_lstm(2, 3, **settings)
@@ -245,8 +267,7 @@ def test_bidirectional_halves_with_a_mask_match_keras():
 
 def test_rnn_around_an_lstm_cell_is_an_lstm():
     keras.utils.set_random_seed(10)
-    layer = keras.layers.RNN(keras.layers.LSTMCell(3, activation="relu"), return_sequences=True,
-                             go_backwards=True)
+    layer = keras.layers.RNN(keras.layers.LSTMCell(3, activation="relu"), return_sequences=True, go_backwards=True)
     x = np.random.default_rng(10).normal(size=(2, 5, 2)).astype("float32")
     y = np.asarray(layer(x, mask=MASK[:2, :5]))
     weights = LSTMWeights.from_keras(layer)
@@ -268,51 +289,89 @@ def test_stateful_layer_continues_from_its_states():
 def test_unbatched_input_takes_an_unbatched_mask():
     weights = LSTMWeights.random(2, 3)
     x = np.random.default_rng(12).normal(size=(6, 2))
-    np.testing.assert_array_equal(lstm_forward(x, weights, mask=MASK[2]).h,
-                                  lstm_forward(x[None], weights, mask=MASK[2:3].astype(int)).h)
+    np.testing.assert_array_equal(
+        lstm_forward(x, weights, mask=MASK[2]).h, lstm_forward(x[None], weights, mask=MASK[2:3].astype(int)).h
+    )
 
 
 # --- refusals -----------------------------------------------------------------------------------
+
 
 def _built(layer, shape=(None, None, 2)):
     layer.build(shape)
     return layer
 
 
-@pytest.mark.parametrize("make,message", [
-    (lambda: _built(keras.layers.Bidirectional(keras.layers.LSTM(3))),
-     r"Bidirectional wrapper.*pass one of them, `layer.forward_layer` or `layer.backward_layer`"),
-    (lambda: _built(keras.layers.Bidirectional(keras.layers.GRU(3))),
-     r"Bidirectional wrapper around GRU layers; the NumPy LSTM reproduces only keras.layers.LSTM"),
-    (lambda: _built(keras.layers.GRU(3)),
-     r"got a GRU layer, which computes other equations than the LSTM's; .*run this layer in Keras"),
-    (lambda: _built(keras.layers.SimpleRNN(3)), r"got a SimpleRNN layer, which computes other equations"),
-    (lambda: keras.layers.GRUCell(3), r"got a GRUCell layer, which computes other equations"),
-    (lambda: keras.layers.RNN([keras.layers.LSTMCell(3), keras.layers.LSTMCell(3)]),
-     r"got a RNN layer whose cell is StackedRNNCells, which computes other equations"),
-    (lambda: _built(keras.layers.Dense(3), (None, 2)), r"got a Dense layer; pass the LSTM layer itself"),
-    (lambda: _built(keras.layers.Embedding(10, 2), (None, 4)), r"got a Embedding layer; pass the LSTM layer"),
-    (lambda: keras.Sequential([keras.Input((None, 2)), keras.layers.LSTM(3, name="encoder"), keras.layers.Dense(1)]),
-     r"got a model \(Sequential\); pass one of its LSTM layers \(its LSTM layers: 'encoder', "
-     r"e.g. model.get_layer\('encoder'\)\)"),
-    (lambda: np.zeros((2, 12)), r"needs a Keras 3 LSTM layer, got numpy.ndarray; .*LSTMWeights\(kernel"),
-], ids=["Bidirectional", "Bidirectional-GRU", "GRU", "SimpleRNN", "GRUCell", "stacked-cells", "Dense",
-        "Embedding", "model", "array"])
+@pytest.mark.parametrize(
+    "make,message",
+    [
+        (
+            lambda: _built(keras.layers.Bidirectional(keras.layers.LSTM(3))),
+            r"Bidirectional wrapper.*pass one of them, `layer.forward_layer` or `layer.backward_layer`",
+        ),
+        (
+            lambda: _built(keras.layers.Bidirectional(keras.layers.GRU(3))),
+            r"Bidirectional wrapper around GRU layers; the NumPy LSTM reproduces only keras.layers.LSTM",
+        ),
+        (
+            lambda: _built(keras.layers.GRU(3)),
+            r"got a GRU layer, which computes other equations than the LSTM's; .*run this layer in Keras",
+        ),
+        (lambda: _built(keras.layers.SimpleRNN(3)), r"got a SimpleRNN layer, which computes other equations"),
+        (lambda: keras.layers.GRUCell(3), r"got a GRUCell layer, which computes other equations"),
+        (
+            lambda: keras.layers.RNN([keras.layers.LSTMCell(3), keras.layers.LSTMCell(3)]),
+            r"got a RNN layer whose cell is StackedRNNCells, which computes other equations",
+        ),
+        (lambda: _built(keras.layers.Dense(3), (None, 2)), r"got a Dense layer; pass the LSTM layer itself"),
+        (lambda: _built(keras.layers.Embedding(10, 2), (None, 4)), r"got a Embedding layer; pass the LSTM layer"),
+        (
+            lambda: keras.Sequential(
+                [keras.Input((None, 2)), keras.layers.LSTM(3, name="encoder"), keras.layers.Dense(1)]
+            ),
+            r"got a model \(Sequential\); pass one of its LSTM layers \(its LSTM layers: 'encoder', "
+            r"e.g. model.get_layer\('encoder'\)\)",
+        ),
+        (lambda: np.zeros((2, 12)), r"needs a Keras 3 LSTM layer, got numpy.ndarray; .*LSTMWeights\(kernel"),
+    ],
+    ids=[
+        "Bidirectional",
+        "Bidirectional-GRU",
+        "GRU",
+        "SimpleRNN",
+        "GRUCell",
+        "stacked-cells",
+        "Dense",
+        "Embedding",
+        "model",
+        "array",
+    ],
+)
 def test_other_layers_are_refused_with_what_to_pass(make, message):
     with pytest.raises(TypeError, match=message):
         LSTMWeights.from_keras(make())
 
 
-@pytest.mark.parametrize("settings,message", [
-    ({"activation": lambda z: z * 2}, r"activation=\S*<lambda> is not supported: .*Build the "
-                                      r"layer with one of them \(e.g. activation='tanh'\)"),
-    ({"recurrent_activation": keras.ops.sigmoid},
-     r"recurrent_activation=keras.*sigmoid is not supported: .*recurrent_activation='sigmoid'"),
-    ({"activation": "softmax"}, r"activation=keras.*softmax is not supported: the NumPy LSTM reproduces only"),
-    ({"unroll": True, "go_backwards": True, "zero_output_for_mask": True},
-     r"unroll=True together with go_backwards=True and zero_output_for_mask=True .* "
-     r"Build the layer with unroll=False"),
-])
+@pytest.mark.parametrize(
+    "settings,message",
+    [
+        (
+            {"activation": lambda z: z * 2},
+            r"activation=\S*<lambda> is not supported: .*Build the "
+            r"layer with one of them \(e.g. activation='tanh'\)",
+        ),
+        (
+            {"recurrent_activation": keras.ops.sigmoid},
+            r"recurrent_activation=keras.*sigmoid is not supported: .*recurrent_activation='sigmoid'",
+        ),
+        ({"activation": "softmax"}, r"activation=keras.*softmax is not supported: the NumPy LSTM reproduces only"),
+        (
+            {"unroll": True, "go_backwards": True, "zero_output_for_mask": True},
+            r"unroll=True together with go_backwards=True and zero_output_for_mask=True .* "
+            r"Build the layer with unroll=False",
+        ),
+    ],
+)
 def test_settings_it_cannot_reproduce_are_refused(settings, message):
     layer = _built(keras.layers.LSTM(3, **settings))
     with pytest.raises(ValueError, match=message):
@@ -321,8 +380,11 @@ def test_settings_it_cannot_reproduce_are_refused(settings, message):
 
 def test_direct_construction_checks_activations():
     arrays = np.zeros((2, 12)), np.zeros((3, 12)), np.zeros(12)
-    with pytest.raises(ValueError, match=r"activation='softmax' is not an activation the NumPy LSTM "
-                                         r"reproduces; use one of tanh, sigmoid"):
+    with pytest.raises(
+        ValueError,
+        match=r"activation='softmax' is not an activation the NumPy LSTM "
+        r"reproduces; use one of tanh, sigmoid",
+    ):
         LSTMWeights(*arrays, activation="softmax")
     with pytest.raises(TypeError, match=r"recurrent_activation must be the name of an activation"):
         LSTMWeights(*arrays, recurrent_activation=np.tanh)
@@ -331,8 +393,11 @@ def test_direct_construction_checks_activations():
 
 def test_bad_masks_and_states_are_explained():
     weights, x = LSTMWeights.random(2, 3), np.zeros((2, 4, 2))
-    with pytest.raises(ValueError, match=r"mask must have shape \(2, 4\) \(batch, time: one flag per step "
-                                         r"of x\), got \(4,\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"mask must have shape \(2, 4\) \(batch, time: one flag per step "
+        r"of x\), got \(4,\)",
+    ):
         lstm_forward(x, weights, mask=np.ones(4, bool))
     with pytest.raises(ValueError, match=r"mask must have shape \(4,\) \(time: one flag"):
         lstm_forward(x[0], weights, mask=np.ones(5, bool))
@@ -344,12 +409,14 @@ def test_bad_masks_and_states_are_explained():
 
 def test_text_classifier_trace_reproduces_the_model_after_every_prefix():
     keras.utils.set_random_seed(0)
-    model = keras.Sequential([
-        keras.Input((None,), dtype="int32"),
-        keras.layers.Embedding(50, 4),
-        keras.layers.LSTM(3),
-        keras.layers.Dense(1, activation="sigmoid"),
-    ])
+    model = keras.Sequential(
+        [
+            keras.Input((None,), dtype="int32"),
+            keras.layers.Embedding(50, 4),
+            keras.layers.LSTM(3),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
     ids = [1, 7, 3, 42, 9]
     trace, p = trace_text_classifier(model, ids)
     assert trace.h.shape == (1, 5, 3) and p.shape == (5,)
@@ -360,15 +427,17 @@ def test_text_classifier_trace_reproduces_the_model_after_every_prefix():
 
 def test_text_classifier_trace_follows_an_averaged_readout_and_skips_dropout():
     keras.utils.set_random_seed(1)
-    model = keras.Sequential([
-        keras.Input((None,), dtype="int32"),
-        keras.layers.Embedding(50, 4, mask_zero=True),
-        keras.layers.Dropout(0.5),
-        keras.layers.LSTM(3, return_sequences=True),
-        keras.layers.GlobalAveragePooling1D(),
-        keras.layers.Dropout(0.5),
-        keras.layers.Dense(1, activation="sigmoid"),
-    ])
+    model = keras.Sequential(
+        [
+            keras.Input((None,), dtype="int32"),
+            keras.layers.Embedding(50, 4, mask_zero=True),
+            keras.layers.Dropout(0.5),
+            keras.layers.LSTM(3, return_sequences=True),
+            keras.layers.GlobalAveragePooling1D(),
+            keras.layers.Dropout(0.5),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
     ids = [4, 11, 2, 30, 8, 17]
     _, p = trace_text_classifier(model, ids)
     for k in range(1, 7):
@@ -378,25 +447,30 @@ def test_text_classifier_trace_follows_an_averaged_readout_and_skips_dropout():
 
 
 def test_text_classifier_trace_refuses_other_architectures():
-    model = keras.Sequential([keras.Input((None,)), keras.layers.Embedding(10, 2), keras.layers.GRU(2), keras.layers.Dense(1)])
+    model = keras.Sequential(
+        [keras.Input((None,)), keras.layers.Embedding(10, 2), keras.layers.GRU(2), keras.layers.Dense(1)]
+    )
     with pytest.raises(ValueError, match="Embedding -> LSTM -> Dense"):
         trace_text_classifier(model, [1, 2])
 
 
 def _classifier(mask_zero, pooled, seed=2, **lstm_settings):
     keras.utils.set_random_seed(seed)
-    return keras.Sequential([
-        keras.Input((None,), dtype="int32"),
-        keras.layers.Embedding(50, 4, mask_zero=mask_zero),
-        keras.layers.LSTM(3, return_sequences=pooled, **lstm_settings),
-        *([keras.layers.GlobalAveragePooling1D()] if pooled else []),
-        keras.layers.Dense(1, activation="sigmoid"),
-    ])
+    return keras.Sequential(
+        [
+            keras.Input((None,), dtype="int32"),
+            keras.layers.Embedding(50, 4, mask_zero=mask_zero),
+            keras.layers.LSTM(3, return_sequences=pooled, **lstm_settings),
+            *([keras.layers.GlobalAveragePooling1D()] if pooled else []),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
 
 
 def _model_after_each_prefix(model, ids):
-    return np.array([float(np.asarray(model(np.array([ids[:k]]), training=False))[0, 0])
-                     for k in range(1, len(ids) + 1)])
+    return np.array(
+        [float(np.asarray(model(np.array([ids[:k]]), training=False))[0, 0]) for k in range(1, len(ids) + 1)]
+    )
 
 
 @pytest.mark.parametrize("pooled", [False, True], ids=["last-state", "averaged"])
@@ -430,13 +504,16 @@ def test_text_classifier_trace_refuses_a_backwards_lstm():
         trace_text_classifier(model, [1, 2, 3])
 
 
-@pytest.mark.parametrize("ids,message", [
-    ([3, -1], r"token ids must lie in \[0, 50\) for this Embedding, got \[-1\]"),
-    ([3, 50, 70], r"token ids must lie in \[0, 50\) for this Embedding, got \[50, 70\]"),
-    ([[1, 2], [3, 4]], r"ids must be one non-empty sequence of token ids, got an array of shape \(2, 2\)"),
-    ([], r"ids must be one non-empty sequence"),
-    ([1.5, 2.0], r"ids must be integer token ids, got values of type float64"),
-])
+@pytest.mark.parametrize(
+    "ids,message",
+    [
+        ([3, -1], r"token ids must lie in \[0, 50\) for this Embedding, got \[-1\]"),
+        ([3, 50, 70], r"token ids must lie in \[0, 50\) for this Embedding, got \[50, 70\]"),
+        ([[1, 2], [3, 4]], r"ids must be one non-empty sequence of token ids, got an array of shape \(2, 2\)"),
+        ([], r"ids must be one non-empty sequence"),
+        ([1.5, 2.0], r"ids must be integer token ids, got values of type float64"),
+    ],
+)
 def test_text_classifier_trace_explains_bad_ids(ids, message):
     model = _classifier(mask_zero=True, pooled=False)
     with pytest.raises(ValueError, match=message):
@@ -445,5 +522,6 @@ def test_text_classifier_trace_explains_bad_ids(ids, message):
 
 def test_text_classifier_trace_takes_a_batch_of_one():
     model = _classifier(mask_zero=True, pooled=False)
-    np.testing.assert_array_equal(trace_text_classifier(model, np.array([[3, 4, 5]]))[1],
-                                  trace_text_classifier(model, [3, 4, 5])[1])
+    np.testing.assert_array_equal(
+        trace_text_classifier(model, np.array([[3, 4, 5]]))[1], trace_text_classifier(model, [3, 4, 5])[1]
+    )

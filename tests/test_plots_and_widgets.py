@@ -1,13 +1,15 @@
+from typing import ClassVar
+
 import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-from lstm_course import plots, widgets  # noqa: E402
-from lstm_course.numpy_lstm import LSTMWeights, lstm_forward  # noqa: E402
+from lstm_course import plots, widgets
+from lstm_course.numpy_lstm import LSTMWeights, lstm_forward
 
 
 @pytest.fixture(autouse=True)
@@ -17,7 +19,7 @@ def close_figures():
 
 
 class FakeHistory:
-    history = {"loss": [0.7, 0.5, 0.4], "val_loss": [0.69, 0.6, 0.55], "accuracy": [0.5, 0.7, 0.8]}
+    history: ClassVar[dict] = {"loss": [0.7, 0.5, 0.4], "val_loss": [0.69, 0.6, 0.55], "accuracy": [0.5, 0.7, 0.8]}
 
 
 def test_history_of_one_run_has_a_panel_per_metric():

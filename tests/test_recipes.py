@@ -7,8 +7,8 @@ import pytest
 
 from lstm_course import recipes
 from lstm_course.models import trainable_params
-from lstm_course.sequences import padded_steps, split_validation
 from lstm_course.numpy_lstm import lstm_param_count
+from lstm_course.sequences import padded_steps, split_validation
 
 
 def test_seed_classifiers_have_the_errata_parameter_counts():
@@ -30,10 +30,6 @@ def test_small_classifier_counts_and_output_shape():
     assert out.shape == (2, 1) and np.all((out > 0) & (out < 1))
     with pytest.raises(ValueError, match="kind"):
         recipes.build_seed_classifier("GRU")
-
-
-
-
 
 
 def _random_reviews(n, seed, max_words=12):
@@ -60,17 +56,26 @@ def test_recipes_train_and_time_a_tiny_model(monkeypatch):
     assert 0 < seed.seconds + fast.seconds <= elapsed  # fit alone is timed, nothing before or after
     for result in (seed, fast):
         assert recipes.evaluate_accuracy(result.model, seqs, labels, maxlen=12) == pytest.approx(
-            _accuracy_by_hand(result.model, seqs, labels, 12))
+            _accuracy_by_hand(result.model, seqs, labels, 12)
+        )
     # the kept weights are those of the best epoch: they score its validation accuracy again
     val_accuracy = fast.history["val_accuracy"]
     assert fast.notes["best_epoch"] == int(np.argmax(val_accuracy)) + 1
     (x_fit, _), (x_val, y_val) = split_validation(seqs, labels, 0.2)
     assert recipes.evaluate_accuracy(fast.model, x_val, y_val, maxlen=12) == pytest.approx(max(val_accuracy))
-    assert fast.notes["time_steps"] == {"bucketed": padded_steps(x_fit, 16, 12, bucketed=True),
-                                        "padded": len(x_fit) * 12}
+    assert fast.notes["time_steps"] == {
+        "bucketed": padded_steps(x_fit, 16, 12, bucketed=True),
+        "padded": len(x_fit) * 12,
+    }
     assert fast.notes["time_steps"]["bucketed"] < fast.notes["time_steps"]["padded"]  # lengths 3..11 of 12
-    assert fast.notes["settings"] == {"batch_size": 16, "epochs": 2, "learning_rate": 2e-3, "clipnorm": None,
-                                      "maxlen": 12, "units": recipes.FASTER_RECIPE["units"]}
+    assert fast.notes["settings"] == {
+        "batch_size": 16,
+        "epochs": 2,
+        "learning_rate": 2e-3,
+        "clipnorm": None,
+        "maxlen": 12,
+        "units": recipes.FASTER_RECIPE["units"],
+    }
 
 
 def test_cosine_decay_falls_to_zero_over_the_planned_epochs():
@@ -83,7 +88,8 @@ def test_cosine_decay_falls_to_zero_over_the_planned_epochs():
 def test_best_classifier_counts_and_masked_average():
     # Embedding + a bidirectional LSTM(64) (two LSTMs of 64 units on 128 inputs) + Dense(128 -> 1)
     assert trainable_params(recipes.build_best_classifier()) == (
-        10_000 * 128 + 2 * lstm_param_count(128, 64) + 2 * 64 + 1)
+        10_000 * 128 + 2 * lstm_param_count(128, 64) + 2 * 64 + 1
+    )
     model = recipes.build_best_classifier(vocab_size=20, embedding_dim=3, units=2)
     # with the mask, padding after a review changes nothing (dropout is off at inference)
     short = model.predict(np.array([[4, 5, 6]]), verbose=0)
@@ -93,8 +99,7 @@ def test_best_classifier_counts_and_masked_average():
 
 def test_best_recipe_trains_a_tiny_model():
     seqs, labels = _random_reviews(48, seed=1, max_words=20)
-    best = recipes.fit_best_recipe(seqs, labels, vocab_size=30, maxlen=16, batch_size=16, epochs=2,
-                                   units=4)
+    best = recipes.fit_best_recipe(seqs, labels, vocab_size=30, maxlen=16, batch_size=16, epochs=2, units=4)
     assert len(best.history["val_accuracy"]) == 2  # patience = epochs: it never stops early
     assert best.notes["best_epoch"] == int(np.argmax(best.history["val_accuracy"])) + 1
     (x_fit, _), _ = split_validation(seqs, labels, 0.2)
@@ -102,7 +107,9 @@ def test_best_recipe_trains_a_tiny_model():
     # a masked model scores the same on length buckets as on front-padded reviews
     by_hand = _accuracy_by_hand(best.model, seqs, labels, 16)
     for bucketed in (False, True):
-        assert recipes.evaluate_accuracy(best.model, seqs, labels, maxlen=16, bucketed=bucketed) == pytest.approx(by_hand)
+        assert recipes.evaluate_accuracy(best.model, seqs, labels, maxlen=16, bucketed=bucketed) == pytest.approx(
+            by_hand
+        )
 
 
 def test_best_recipe_starts_from_the_language_models_embedding(monkeypatch):
@@ -122,19 +129,21 @@ def test_best_recipe_starts_from_the_language_models_embedding(monkeypatch):
         return fit_bucketed(model, *args, **kwargs)
 
     monkeypatch.setattr(recipes, "_fit_bucketed", record_start)
-    best = recipes.fit_best_recipe(seqs, labels, unlabelled, vocab_size=30, maxlen=16, batch_size=16,
-                                   epochs=1, units=4)
+    best = recipes.fit_best_recipe(seqs, labels, unlabelled, vocab_size=30, maxlen=16, batch_size=16, epochs=1, units=4)
     language_model = best.notes["pretraining"]
-    np.testing.assert_array_equal(start["embedding"],
-                                  language_model.model.get_layer("embedding").get_weights()[0])
+    np.testing.assert_array_equal(start["embedding"], language_model.model.get_layer("embedding").get_weights()[0])
     # it read the 32 training reviews (not the 8 validation ones) and the 30 unlabelled ones
     n_words = sum(len(s) for s in seqs[:32]) + 30 * 15
     assert language_model.notes["windows"] == (n_words - 1) // 8
     assert language_model.notes["words"] == 8 * language_model.notes["windows"]
     assert best.seconds > language_model.seconds > 0
     assert best.notes["settings"]["batch_size"] == 16
-    assert recipes.fit_best_recipe(seqs, labels, vocab_size=30, maxlen=16, batch_size=16, epochs=1,
-                                   units=4).notes["pretraining"] is None
+    assert (
+        recipes.fit_best_recipe(seqs, labels, vocab_size=30, maxlen=16, batch_size=16, epochs=1, units=4).notes[
+            "pretraining"
+        ]
+        is None
+    )
 
 
 def test_best_settings_follow_the_faster_recipes_switch():
@@ -160,15 +169,20 @@ def test_faster_recipe_trains_a_model_built_elsewhere():
 
     def build(learning_rate, clipnorm):
         calls.append((learning_rate, clipnorm))
-        model = keras.Sequential([
-            keras.Input(shape=(None,), dtype="int32"),
-            keras.layers.Embedding(30, 4, mask_zero=True),
-            keras.layers.LSTM(3, return_sequences=True),
-            keras.layers.GlobalAveragePooling1D(),
-            keras.layers.Dense(1, activation="sigmoid"),
-        ])
-        model.compile(optimizer=keras.optimizers.Adam(learning_rate, clipnorm=clipnorm),
-                      loss="binary_crossentropy", metrics=["accuracy"])
+        model = keras.Sequential(
+            [
+                keras.Input(shape=(None,), dtype="int32"),
+                keras.layers.Embedding(30, 4, mask_zero=True),
+                keras.layers.LSTM(3, return_sequences=True),
+                keras.layers.GlobalAveragePooling1D(),
+                keras.layers.Dense(1, activation="sigmoid"),
+            ]
+        )
+        model.compile(
+            optimizer=keras.optimizers.Adam(learning_rate, clipnorm=clipnorm),
+            loss="binary_crossentropy",
+            metrics=["accuracy"],
+        )
         return model
 
     result = recipes.fit_faster_recipe(seqs, labels, maxlen=12, epochs=1, batch_size=16, build=build)

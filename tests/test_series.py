@@ -3,13 +3,25 @@ import pytest
 
 from lstm_course import series
 
-GOOG_DTYPE = [("date", "<M8[D]"), ("open", "<f8"), ("high", "<f8"), ("low", "<f8"),
-              ("close", "<f8"), ("volume", "<i8"), ("adj_close", "<f8")]
+GOOG_DTYPE = [
+    ("date", "<M8[D]"),
+    ("open", "<f8"),
+    ("high", "<f8"),
+    ("low", "<f8"),
+    ("close", "<f8"),
+    ("volume", "<i8"),
+    ("adj_close", "<f8"),
+]
 
 
 def test_load_goog_reads_every_column_in_date_order(tmp_path):
-    table = np.array([("2004-08-20", 101.0, 109.1, 100.5, 108.3, 11_428_600, 108.3),
-                      ("2004-08-19", 100.0, 104.1, 96.0, 100.3, 22_351_900, 100.3)], dtype=GOOG_DTYPE)
+    table = np.array(
+        [
+            ("2004-08-20", 101.0, 109.1, 100.5, 108.3, 11_428_600, 108.3),
+            ("2004-08-19", 100.0, 104.1, 96.0, 100.3, 22_351_900, 100.3),
+        ],
+        dtype=GOOG_DTYPE,
+    )
     path = tmp_path / "goog.npz"
     np.savez(path, price_data=table)
     goog = series.load_goog(path)
@@ -21,9 +33,12 @@ def test_load_goog_reads_every_column_in_date_order(tmp_path):
 
 def test_load_seattle_weather_parses_a_csv_in_date_order(tmp_path):
     path = tmp_path / "seattle-weather.csv"
-    path.write_text("date,precipitation,temp_max,temp_min,wind,weather\n"
-                    "2012/01/02,10.9,10.6,2.8,4.5,rain\n"
-                    "2012-01-01,0.0,12.8,5.0,4.7,drizzle\n", encoding="utf-8")
+    path.write_text(
+        "date,precipitation,temp_max,temp_min,wind,weather\n"
+        "2012/01/02,10.9,10.6,2.8,4.5,rain\n"
+        "2012-01-01,0.0,12.8,5.0,4.7,drizzle\n",
+        encoding="utf-8",
+    )
     weather = series.load_seattle_weather(path)
     np.testing.assert_array_equal(weather["date"], np.array(["2012-01-01", "2012-01-02"], "datetime64[D]"))
     np.testing.assert_allclose(weather["temp_max"], [12.8, 10.6])
