@@ -13,6 +13,7 @@ chapters use, or that deserves a unit test, lives here. The modules:
 - :mod:`lstm_course.legacy`: running old tf.keras 2 code that Keras 3 rejects, and showing the error
 - :mod:`lstm_course.numpy_lstm`: an LSTM in NumPy that reproduces ``keras.layers.LSTM``
 - :mod:`lstm_course.generation`: sampling and text generation
+- :mod:`lstm_course.charlm`: a character language model on Python's own source code, n-gram baselines, and tools to look inside it
 - :mod:`lstm_course.recipes`: the IMDB sentiment recipes (seed, faster, best)
 - :mod:`lstm_course.plots` and :mod:`lstm_course.widgets`: figures and the gate explorer
 
@@ -38,6 +39,7 @@ from .profiles import choose, current_profile, describe_profile  # noqa: E402
 __version__ = "0.1.0"
 
 SUBMODULES = (
+    "charlm",
     "data",
     "diagrams",
     "generation",
