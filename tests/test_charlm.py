@@ -52,7 +52,7 @@ def test_vocabulary_round_trip_and_unknown_characters():
 
 def test_code_properties_follow_strings_comments_and_brackets():
     p = charlm.code_properties(CODE)
-    at = {i: c for i, c in enumerate(CODE)}
+    at = dict(enumerate(CODE))
     inside = "".join(at[i] for i in np.flatnonzero(p.in_string))
     assert inside.startswith('"a(b')
     assert '"""q\n"w"\n""' in inside and "'it\\'s" in inside
@@ -165,3 +165,15 @@ def test_input_gradient_norms_reach_only_back(layer):
     assert norms.shape == (6,) and np.all(norms > 0)
     with pytest.raises(ValueError, match="next character"):
         charlm.input_gradient_norms(model, ids, 9)
+
+
+def test_cell_explorer_shows_a_cell_and_lists_the_cells_of_a_span():
+    pytest.importorskip("ipywidgets")
+    text = "def f(x):\n    return 'a'  # b\n" * 30
+    acts = np.random.default_rng(0).normal(size=(len(text), 6))
+    box = charlm.cell_explorer(text, acts, passage=100)
+    controls, span, listing, coloured = box.children
+    assert coloured.value.count("<span") == 100
+    assert "most active cell" in listing.value and listing.value.count("sd)") == 5
+    controls.children[0].value = 3  # another cell: the passage is recoloured
+    assert coloured.value.count("<span") == 100
