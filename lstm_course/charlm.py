@@ -21,6 +21,7 @@ from __future__ import annotations
 import html
 import os
 import sysconfig
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -454,24 +455,48 @@ def plot_coloured_text(
     return ax
 
 
-def input_gradient_norms(model, ids, position: int) -> np.ndarray:
+def input_gradient_norms(model, windows, position: int | None = None) -> np.ndarray:
     """How much each input character moves one prediction: the norm of the gradient of
-    log p(ids[position + 1]) with respect to the embedded input at each step up to ``position``.
+    log p(next character) with respect to the embedded input at each step up to ``position``.
 
-    ``model`` is ``Embedding -> recurrent layer -> Dense`` (logits). Returns ``position + 1`` norms.
+    ``model`` is ``Embedding -> recurrent layer -> Dense`` (logits). ``windows`` holds ids, one
+    window (1-D) or several of the same length (2-D, computed together); the prediction is the
+    one made after reading ``position`` (default: the second-to-last id) of the next id. Returns
+    ``position + 1`` norms per window, oldest character first.
     """
-    import tensorflow as tf
+    ids = np.asarray(windows, dtype="int32")
+    single = ids.ndim == 1
+    ids = ids[None] if single else ids
+    position = ids.shape[1] - 2 if position is None else position
+    if ids.ndim != 2 or not 0 <= position < ids.shape[1] - 1:
+        raise ValueError(
+            f"windows must be 1-D or 2-D ids, and position must leave a next character to predict: "
+            f"0 <= position < {ids.shape[1] - 1}, got {position}"
+        )
+    norms = _gradient_function(model)(ids[:, : position + 1], ids[:, position + 1]).numpy()
+    return norms[0] if single else norms
 
-    ids = np.asarray(ids, dtype="int32")
-    if not 0 <= position < len(ids) - 1:
-        raise ValueError(f"position must leave a next character to predict: 0 <= position < {len(ids) - 1}")
-    embedding, recurrent, dense = model.layers[-3:]
-    x = embedding(ids[None, : position + 1])
-    with tf.GradientTape() as tape:
-        tape.watch(x)
-        logits = dense(recurrent(x))[0, -1]
-        log_p = tf.nn.log_softmax(logits)[int(ids[position + 1])]
-    return tf.norm(tape.gradient(log_p, x)[0], axis=-1).numpy()
+
+_GRADIENT_FUNCTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _gradient_function(model):
+    """The gradient computation for one model (run eagerly, all windows in one call)."""
+    if model not in _GRADIENT_FUNCTIONS:
+        import tensorflow as tf
+
+        embedding, recurrent, dense = model.layers[-3:]
+
+        def norms(inputs, targets):
+            x = embedding(inputs)
+            with tf.GradientTape() as tape:
+                tape.watch(x)
+                log_p = tf.nn.log_softmax(dense(recurrent(x))[:, -1])
+                total = tf.reduce_sum(tf.gather(log_p, targets, batch_dims=1))  # rows are independent
+            return tf.norm(tape.gradient(total, x), axis=-1)
+
+        _GRADIENT_FUNCTIONS[model] = norms
+    return _GRADIENT_FUNCTIONS[model]
 
 
 def cell_explorer(text: str, activations: np.ndarray, passage: int = 600):

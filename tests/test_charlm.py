@@ -158,13 +158,16 @@ def test_coloured_text_html_and_figure():
 
 
 @pytest.mark.parametrize("layer", ["LSTM", "SimpleRNN"])
-def test_input_gradient_norms_reach_only_back(layer):
+def test_input_gradient_norms_one_window_or_several(layer):
     model = tiny_model(layer)
-    ids = np.arange(10) % 7
-    norms = charlm.input_gradient_norms(model, ids, 5)
-    assert norms.shape == (6,) and np.all(norms > 0)
+    windows = np.stack([np.arange(10) % 7, np.arange(10)[::-1] % 7])
+    norms = charlm.input_gradient_norms(model, windows, 5)
+    assert norms.shape == (2, 6) and np.all(norms > 0)
+    np.testing.assert_allclose(charlm.input_gradient_norms(model, windows[1], 5), norms[1], rtol=1e-4)
+    # later characters cannot move the prediction: the norms stop at the position read
+    assert charlm.input_gradient_norms(model, windows[0]).shape == (9,)
     with pytest.raises(ValueError, match="next character"):
-        charlm.input_gradient_norms(model, ids, 9)
+        charlm.input_gradient_norms(model, windows, 9)
 
 
 def test_cell_explorer_shows_a_cell_and_lists_the_cells_of_a_span():
