@@ -57,7 +57,9 @@ class CharVocabulary:
         """The ids of the characters of ``text``, as int32."""
         unknown = sorted(set(text) - set(self._ids))
         if unknown:
-            raise ValueError(f"characters not in the vocabulary: {unknown!r}; build the vocabulary from a text that has them")
+            raise ValueError(
+                f"characters not in the vocabulary: {unknown!r}; build the vocabulary from a text that has them"
+            )
         return np.array([self._ids[ch] for ch in text], dtype=np.int32)
 
     def decode(self, ids) -> str:

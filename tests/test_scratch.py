@@ -71,12 +71,16 @@ def test_unigram_cross_entropy_is_the_entropy_of_the_frequencies():
 
 def _grads(seed=0, scale=1.0):
     rng = np.random.default_rng(seed)
-    return [rng.normal(scale=scale * s, size=shape).astype("float32") for s, shape in ((1, (6, 8)), (0.1, (8,)), (3, (4,)))]
+    return [
+        rng.normal(scale=scale * s, size=shape).astype("float32") for s, shape in ((1, (6, 8)), (0.1, (8,)), (3, (4,)))
+    ]
 
 
 def _keras_update(grads, **clipping):
     variables = [keras.Variable(np.zeros(g.shape, "float32")) for g in grads]
-    keras.optimizers.SGD(learning_rate=1.0, **clipping).apply_gradients(zip(map(ops.convert_to_tensor, grads), variables))
+    keras.optimizers.SGD(learning_rate=1.0, **clipping).apply_gradients(
+        zip(map(ops.convert_to_tensor, grads), variables)
+    )
     return [-ops.convert_to_numpy(v) for v in variables]
 
 
