@@ -15,6 +15,7 @@ chapters use, or that deserves a unit test, lives here. The modules:
 - :mod:`lstm_course.scratch`: training by hand: a small character corpus, TBPTT chunks, global-norm clipping
 - :mod:`lstm_course.generation`: sampling and text generation
 - :mod:`lstm_course.recipes`: the IMDB sentiment recipes (seed, faster, best)
+- :mod:`lstm_course.shipping`: sizes of saved models, and a record of the environment a result came from
 - :mod:`lstm_course.plots` and :mod:`lstm_course.widgets`: figures and the gate explorer
 
 Importing the package runs no TensorFlow operation: thread and device settings (``tf.config``)
@@ -52,6 +53,7 @@ SUBMODULES = (
     "scratch",
     "sequences",
     "series",
+    "shipping",
     "synthetic",
     "timing",
     "widgets",
