@@ -29,7 +29,7 @@ CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 pytestmark = pytest.mark.book
 
 LANDING = "index.html"
-THEORY_CHAPTER = "chapters/01_how_lstms_work/03_the_lstm_cell.html"
+THEORY_CHAPTER = "chapters/01_how_lstms_work/02_why_rnns_forget.html"
 NOTEBOOK_CHAPTER = "chapters/03_beyond_text/02_real_series_prices_and_weather.html"
 
 

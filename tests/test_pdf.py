@@ -61,8 +61,7 @@ def test_every_chapter_is_in_the_pdf(pdf):
 
 
 def test_a_chapter_page_reads_as_text_with_its_equations_and_diagram(pdf):
-    """The LSTM-cell chapter's page: its prose as text, its mermaid diagram drawn (its labels are
-    text in the PDF), and math set in a math font."""
+    """The LSTM-cell chapter's page: its prose as text and math set in a math font."""
     page = _chapter_page(pdf, ROOT / "chapters" / "01_how_lstms_work" / "03_the_lstm_cell.ipynb")
     text = _poppler("pdftotext", "-f", str(page), "-l", str(page + 6), "-layout", str(pdf), "-")
     assert "forget gate" in text and "cell state" in text.lower(), text[:2000]

@@ -74,7 +74,7 @@ def test_mermaid_is_served_with_the_site(built_site):
     assert f'version:"{version}"' in (static / "mermaid.min.js").read_text(encoding="utf-8"), (
         f"_ext/static/mermaid is not mermaid {version}: run `make vendor-mermaid MERMAID_VERSION={version}`"
     )
-    chapter = _pages(built_site)["chapters/01_how_lstms_work/03_the_lstm_cell.html"]
+    chapter = _pages(built_site)["chapters/01_how_lstms_work/01_introduction.html"]
     assert "_static/mermaid/loader.mjs" in chapter
     assert not [name for name, html in _pages(built_site).items() if "cdn.jsdelivr.net" in html]
 
