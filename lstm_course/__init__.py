@@ -10,6 +10,7 @@ chapters use, or that deserves a unit test, lives here. The modules:
 - :mod:`lstm_course.sequences`: token sequences: padding, validation split, length buckets, next-token windows
 - :mod:`lstm_course.models`: seeds, parameter counts, gate-bias initialisers, stateful layers, training curves
 - :mod:`lstm_course.timing`: one step timer and one epoch timer, both recording CPU and wall time
+- :mod:`lstm_course.distributed`: two replicas of a model on one CPU, trained in a fresh process
 - :mod:`lstm_course.legacy`: running old tf.keras 2 code that Keras 3 rejects, and showing the error
 - :mod:`lstm_course.numpy_lstm`: an LSTM in NumPy that reproduces ``keras.layers.LSTM``
 - :mod:`lstm_course.scratch`: training by hand: a small character corpus, TBPTT chunks, global-norm clipping
@@ -44,6 +45,7 @@ SUBMODULES = (
     "charlm",
     "data",
     "diagrams",
+    "distributed",
     "generation",
     "legacy",
     "models",
