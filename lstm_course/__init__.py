@@ -12,8 +12,10 @@ chapters use, or that deserves a unit test, lives here. The modules:
 - :mod:`lstm_course.timing`: one step timer and one epoch timer, both recording CPU and wall time
 - :mod:`lstm_course.legacy`: running old tf.keras 2 code that Keras 3 rejects, and showing the error
 - :mod:`lstm_course.numpy_lstm`: an LSTM in NumPy that reproduces ``keras.layers.LSTM``
+- :mod:`lstm_course.scratch`: training by hand: a small character corpus, TBPTT chunks, global-norm clipping
 - :mod:`lstm_course.generation`: sampling and text generation
 - :mod:`lstm_course.recipes`: the IMDB sentiment recipes (seed, faster, best)
+- :mod:`lstm_course.shipping`: sizes of saved models, and a record of the environment a result came from
 - :mod:`lstm_course.plots` and :mod:`lstm_course.widgets`: figures and the gate explorer
 
 Importing the package runs no TensorFlow operation: thread and device settings (``tf.config``)
@@ -48,8 +50,10 @@ SUBMODULES = (
     "profiles",
     "quiet",
     "recipes",
+    "scratch",
     "sequences",
     "series",
+    "shipping",
     "synthetic",
     "timing",
     "widgets",

@@ -94,3 +94,27 @@ def copy_problem(n: int, n_symbols: int = 8, n_copy: int = 10, delay: int = 50, 
     x[:, n_copy + delay - 1] = n_symbols + 1
     y[:, -n_copy:] = symbols
     return x, y
+
+
+def moving_squares(n: int, frames: int = 7, size: int = 16, side: int = 3, seed: int = 0):
+    """Clips of a white square moving one pixel per frame over a black frame, bouncing off the walls.
+
+    Each clip starts at a random position with one of the eight directions (straight or diagonal).
+    Returns the first ``frames - 1`` frames, shape (n, frames - 1, size, size, 1), and the last
+    frame, shape (n, size, size, 1): the input and target of a next-frame task.
+    """
+    if not 0 < side < size or frames < 2:
+        raise ValueError(f"need 0 < side < size and frames >= 2, got side={side}, size={size}, frames={frames}")
+    rng = np.random.default_rng(seed)
+    clips = np.zeros((n, frames, size, size, 1), dtype=np.float32)
+    directions = np.array([(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if (dy, dx) != (0, 0)])
+    for k in range(n):
+        position = rng.integers(0, size - side + 1, size=2)
+        velocity = directions[rng.integers(len(directions))].copy()
+        for t in range(frames):
+            clips[k, t, position[0] : position[0] + side, position[1] : position[1] + side, 0] = 1.0
+            for axis in range(2):  # bounce: turn round before leaving the frame
+                if not 0 <= position[axis] + velocity[axis] <= size - side:
+                    velocity[axis] = -velocity[axis]
+            position = position + velocity
+    return clips[:, :-1], clips[:, -1]

@@ -61,3 +61,19 @@ def test_copy_problem_refuses_sizes_that_leave_no_room(argument):
         synthetic.copy_problem(4, **{argument: 0})
     x, _ = synthetic.copy_problem(4, n_symbols=3, n_copy=2, delay=1)
     assert (x[:, 2] == 4).all() and (x[:, :2] <= 3).all(), "with delay=1 the cue follows the symbols"
+
+
+def test_moving_squares_move_one_pixel_per_frame_and_stay_inside():
+    frames, last = synthetic.moving_squares(20, frames=7, size=12, side=3, seed=4)
+    assert frames.shape == (20, 6, 12, 12, 1) and last.shape == (20, 12, 12, 1)
+    clips = np.concatenate([frames, last[:, None]], axis=1)[..., 0]
+    assert np.all(clips.sum(axis=(2, 3)) == 9)  # the whole square, in every frame
+    for clip in clips:
+        corners = np.array([np.argwhere(frame).min(axis=0) for frame in clip])
+        steps = np.abs(np.diff(corners, axis=0))
+        assert np.all(steps <= 1) and np.all(steps.max(axis=1) == 1)  # it moves, one pixel at a time
+
+
+def test_moving_squares_refuse_a_square_that_does_not_fit():
+    with pytest.raises(ValueError, match="side"):
+        synthetic.moving_squares(2, size=3, side=3)
