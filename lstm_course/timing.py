@@ -106,6 +106,35 @@ def costs_more(costly, cheap, *, tolerance: float | None = None) -> bool:
     return costly >= tolerance * cheap
 
 
+def describe_machine() -> str:
+    """One line naming what a timing was measured on: the processor, the cores this process may
+    use, the GPUs TensorFlow sees, the library versions and the run profile.
+
+    Timings mean little without it; a page prints it next to its measurements.
+    """
+    import os
+    import platform
+
+    cpu = platform.processor() or platform.machine()
+    if os.path.exists("/proc/cpuinfo"):
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as info:
+            cpu = next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), cpu)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    import keras
+
+    versions = f"Keras {keras.__version__} on {keras.backend.backend()}"
+    gpus = "GPUs unknown"
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        versions = f"TensorFlow {tf.__version__}, " + versions
+        gpus = f"{len(tf.config.list_physical_devices('GPU'))} GPU(s)"
+    return (
+        f"{cpu}, {cores} usable cores, {gpus}; Python {platform.python_version()}, {versions}; "
+        f"run profile '{current_profile()}'"
+    )
+
+
 def _epoch_timer_class():
     import keras
 

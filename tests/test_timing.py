@@ -90,3 +90,10 @@ def test_epoch_timer_measures_the_work_done_in_an_epoch():
         timer.on_epoch_end(0)
     assert timer.timings.cpu[0] >= 0.05 and 0.01 <= timer.timings.cpu[1] < timer.timings.cpu[0]
     assert timer.steady("cpu") == timer.timings.cpu[1]  # the first epoch is left out
+
+
+def test_describe_machine_names_cores_libraries_and_profile(monkeypatch):
+    monkeypatch.setenv("LSTM_COURSE_PROFILE", "standard")
+    line = timing.describe_machine()
+    assert "usable cores" in line and "Keras " in line and "Python " in line
+    assert line.endswith("run profile 'standard'")
