@@ -16,23 +16,6 @@ def sine_wave(n_points: int = 1000, step: float = 0.1, noise: float = 0.0, seed:
     return (np.sin(t) + noise * rng.standard_normal(n_points)).astype(np.float32)
 
 
-def make_windows(series, window: int, horizon: int = 1):
-    """Sliding windows for next-value prediction.
-
-    Returns ``x`` of shape (n, window, features) and ``y`` of shape (n, features) where
-    ``y[k]`` is the value ``horizon`` steps after the window ``x[k]`` ends.
-    """
-    series = np.asarray(series, dtype=np.float32)
-    if series.ndim == 1:
-        series = series[:, None]
-    n = len(series) - window - horizon + 1
-    if window < 1 or horizon < 1 or n < 1:
-        raise ValueError(f"a series of {len(series)} points has no window of {window} plus horizon {horizon}")
-    x = np.stack([series[k : k + window] for k in range(n)])
-    y = series[window + horizon - 1 : window + horizon - 1 + n]
-    return x, y
-
-
 def first_bit_problem(n: int, length: int, seed: int = 0):
     """Recall the first of ``length`` random bits: the lag between cue and answer is ``length``.
 

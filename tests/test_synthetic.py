@@ -10,18 +10,6 @@ def test_sine_wave_matches_the_seed_series():
     assert series.dtype == np.float32
 
 
-def test_windows_are_aligned_with_their_targets():
-    x, y = synthetic.make_windows(np.arange(20), window=5, horizon=2)
-    assert x.shape == (14, 5, 1) and y.shape == (14, 1)
-    np.testing.assert_array_equal(x[0, :, 0], [0, 1, 2, 3, 4])
-    assert y[0, 0] == 6 and y[-1, 0] == 19
-
-
-def test_windows_refuse_a_series_that_is_too_short():
-    with pytest.raises(ValueError, match="no window"):
-        synthetic.make_windows(np.arange(5), window=5)
-
-
 def test_first_bit_problem_label_is_the_marked_first_bit():
     x, y = synthetic.first_bit_problem(200, 30, seed=3)
     assert x.shape == (200, 30, 2) and y.shape == (200,)
