@@ -8,7 +8,7 @@ chapters use, or that deserves a unit test, lives here. The modules:
 - :mod:`lstm_course.series`: real time series, chronological splits, windows and forecasting baselines
 - :mod:`lstm_course.synthetic`: generated signals and long-range-memory tasks
 - :mod:`lstm_course.sequences`: token sequences: padding, validation split, length buckets, next-token windows
-- :mod:`lstm_course.models`: seeds, parameter counts, gate-bias initialisers, stateful layers, training curves
+- :mod:`lstm_course.models`: seeds, parameter counts, gate-bias initialisers, stateful layers, training curves, one-call predictions
 - :mod:`lstm_course.timing`: one step timer and one epoch timer, both recording CPU and wall time
 - :mod:`lstm_course.distributed`: two replicas of a model on one CPU, trained in a fresh process
 - :mod:`lstm_course.legacy`: running old tf.keras 2 code that Keras 3 rejects, and showing the error
@@ -35,7 +35,14 @@ import_tensorflow_quietly()
 
 from .data import DatasetError, decode_review, encode_review, load_imdb, load_imdb_text, load_imdb_unlabelled  # noqa: E402
 from .legacy import expect_error  # noqa: E402
-from .models import epochs_to_reach, forget_gate_bias, reset_stateful_layers, set_seed, trainable_params  # noqa: E402
+from .models import (  # noqa: E402
+    epochs_to_reach,
+    forget_gate_bias,
+    predict_in_one_call,
+    reset_stateful_layers,
+    set_seed,
+    trainable_params,
+)
 from .numpy_lstm import LSTMTrace, LSTMWeights, lstm_forward, lstm_param_count  # noqa: E402
 from .profiles import choose, current_profile, describe_profile  # noqa: E402
 
@@ -114,6 +121,7 @@ __all__ = [
     "lstm_param_count",
     "plot_gate_heatmaps",
     "plot_history",
+    "predict_in_one_call",
     "reset_stateful_layers",
     "set_seed",
     "start_notebook",

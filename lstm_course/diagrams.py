@@ -209,22 +209,25 @@ class _Sketch:
         kw.setdefault("va", "center")
         return self.ax.text(x, y, text, fontsize=fontsize, color=_ink(color) if on else GREY, zorder=5, **kw)
 
-    def swatch(self, x, y, role, *, color=None, size=0.32):
-        """A small coloured square, the key of an equation."""
-        color = color or COLORS[role]
+    def square(self, x, y, size, color, *, gid, rounding=0.06, shade=0.45, lw=1.2):
+        """A rounded square centred on (x, y): edge in ``color``, filled with a pale shade of it."""
         self.ax.add_patch(
             FancyBboxPatch(
                 (x - size / 2, y - size / 2),
                 size,
                 size,
-                boxstyle="round,pad=0,rounding_size=0.06",
-                facecolor=_pale(color, 0.45),
+                boxstyle=f"round,pad=0,rounding_size={rounding}",
+                facecolor=_pale(color, shade),
                 edgecolor=color,
-                lw=1.2,
+                lw=lw,
                 zorder=3,
-                gid=f"key-{role}",
+                gid=gid,
             )
         )
+
+    def swatch(self, x, y, role, *, color=None, size=0.32):
+        """A small coloured square, the key of an equation."""
+        self.square(x, y, size, color or COLORS[role], gid=f"key-{role}")
 
 
 def _check(name, value, valid):
@@ -695,19 +698,7 @@ def task_shapes():
 
 
 def _task_box(sk, x, y, size, label, color, role):
-    sk.ax.add_patch(
-        FancyBboxPatch(
-            (x - size / 2, y - size / 2),
-            size,
-            size,
-            boxstyle="round,pad=0,rounding_size=0.12",
-            facecolor=_pale(color, 0.8),
-            edgecolor=color,
-            lw=1.4,
-            zorder=3,
-            gid=role,
-        )
-    )
+    sk.square(x, y, size, color, gid=role, rounding=0.12, shade=0.8, lw=1.4)
     if label:
         sk.text(x, y, label, color=_ink(color), fontsize=FONT - 1)
 

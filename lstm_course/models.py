@@ -1,4 +1,5 @@
-"""Small helpers around Keras models: seeds, parameter counts, gate biases, stateful layers, curves.
+"""Small helpers around Keras models: seeds, parameter counts, gate biases, stateful layers, curves,
+and predictions from one direct call.
 
 Nothing here builds a chapter's model: the pages show their models in full. These are the pieces
 of plumbing that several chapters need in exactly the same form.
@@ -22,6 +23,20 @@ def trainable_params(model) -> int:
     """Trainable parameters only: after ``fit``, Keras 3's "Total params" also counts the
     optimizer's variables, so that figure is not the model's size."""
     return int(sum(math.prod(w.shape) for w in model.trainable_weights))
+
+
+def predict_in_one_call(model, x) -> np.ndarray:
+    """The model's outputs for all of ``x`` from one direct call, ``model(x, training=False)``, as NumPy.
+
+    ``model.predict`` compiles a prediction function for each model it is called on; a page that
+    compares many small models on arrays that fit in memory gets nothing from it but TensorFlow's
+    warning about frequent retracing. The direct call runs the layers eagerly in one batch, with
+    dropout off (``training=False``). ``x`` is an array, or a list of arrays for a model with
+    several inputs.
+    """
+    import keras
+
+    return keras.ops.convert_to_numpy(model(x, training=False))
 
 
 def gate_bias(value: float, block: int, n_blocks: int = 4):

@@ -144,6 +144,14 @@ def build_seed_classifier(
         ],
         name=f"{kind.lower()}_classifier",
     )
+    return _compile_like_the_seed(model, learning_rate, clipnorm)
+
+
+def _compile_like_the_seed(model, learning_rate, clipnorm: float | None):
+    """Adam (with ``clipnorm``, if given) on the binary cross-entropy, reporting accuracy: every
+    classifier of the seed recipe and of the averaged ones is compiled this way."""
+    import keras
+
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate, clipnorm=clipnorm),
         loss="binary_crossentropy",
@@ -181,12 +189,7 @@ def _averaged_classifier(
         ],
         name=name,
     )
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate, clipnorm=clipnorm),
-        loss="binary_crossentropy",
-        metrics=["accuracy"],
-    )
-    return model
+    return _compile_like_the_seed(model, learning_rate, clipnorm)
 
 
 def build_faster_classifier(

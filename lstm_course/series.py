@@ -11,6 +11,12 @@ Nothing here downloads: both files are part of a package that the course install
 
 Both return a dict of NumPy arrays, one per column, in time order, with ``"date"`` as
 ``datetime64[D]``. The file can be passed explicitly (``path=``), which the tests use.
+
+Then splits and windows (:func:`chronological_split`, :func:`make_windows`), the baselines
+(:func:`persistence`, :func:`harmonics` for climatology, :func:`least_squares_model`), and the
+tools for forecasting many steps ahead: :func:`recursive_forecast`, :func:`pinball_loss` with
+:func:`interval_coverage` for quantile forecasts, and :func:`rolling_origins` for a walk-forward
+evaluation.
 """
 
 from __future__ import annotations
@@ -207,3 +213,121 @@ def least_squares_model(x, y, rcond: float = 1e-6):
     )
     model.layers[-1].set_weights([kernel, bias])
     return model
+
+
+# --------------------------------------------------------------------------- many steps ahead
+
+
+def recursive_forecast(one_step, windows, horizon: int, *, known=None, target_column: int = 0) -> np.ndarray:
+    """Forecast ``horizon`` steps from each window with a one-step model, feeding every forecast back.
+
+    ``one_step`` maps windows (n, window, n_features) to the next value of feature
+    ``target_column``, shape (n,) or (n, 1): a model's ``predict_on_batch``, for example.
+    ``windows`` is (n, window) or (n, window, n_features). At each step the window slides by one:
+    the oldest row is dropped and a new row is appended, whose target column is the forecast. The
+    other columns of that row must be known in advance (a calendar, the season): pass them as
+    ``known``, shape (n, horizon, n_features), row ``k`` for the day ``k + 1`` steps ahead (its
+    target column is ignored). With one feature, ``known`` is not needed. Returns (n, horizon).
+    """
+    windows = np.array(windows, dtype=np.float32)
+    if windows.ndim == 2:
+        windows = windows[:, :, None]
+    if windows.ndim != 3:
+        raise ValueError(f"windows must have shape (n, window) or (n, window, n_features), got {windows.shape}")
+    if horizon < 1:
+        raise ValueError(f"horizon must be at least 1, not {horizon}")
+    n, _, n_features = windows.shape
+    if not 0 <= target_column < n_features:
+        raise ValueError(f"target_column {target_column} is not a column of windows with {n_features} features")
+    if known is None:
+        if n_features > 1:
+            raise ValueError(
+                f"the windows have {n_features} features: pass known=, shape ({n}, {horizon}, {n_features}), "
+                "with the values of the other features on the forecast days (the target column is ignored)"
+            )
+        known = np.zeros((n, horizon, 1), dtype=np.float32)
+    known = np.array(known, dtype=np.float32)
+    if known.shape != (n, horizon, n_features):
+        raise ValueError(f"known must have shape {(n, horizon, n_features)}, got {known.shape}")
+    path = []
+    for k in range(horizon):
+        step = np.asarray(one_step(windows), dtype=np.float32).reshape(n)
+        path.append(step)
+        row = known[:, k : k + 1].copy()
+        row[:, 0, target_column] = step
+        windows = np.concatenate([windows[:, 1:], row], axis=1)  # slide: drop the oldest day
+    return np.stack(path, axis=1)
+
+
+def pinball_loss(quantiles, name: str = "pinball"):
+    """A Keras loss for quantile forecasts: the mean pinball (check) loss over the given quantiles.
+
+    The model outputs (batch, ..., len(quantiles)), one forecast per quantile in that order, and
+    the target is (batch, ...) without the last axis. For a quantile ``q`` and an error
+    ``e = y - forecast``, the loss is ``q * e`` when the forecast is too low and ``(q - 1) * e``
+    when it is too high; its minimum is at the ``q``-quantile of ``y`` (Koenker and Bassett 1978).
+    ``q = 0.5`` gives half the absolute error.
+    """
+    import keras
+
+    q = np.asarray(quantiles, dtype=np.float32).reshape(-1)
+    if q.size == 0 or np.any((q <= 0) | (q >= 1)):
+        raise ValueError(f"quantiles must lie strictly between 0 and 1, got {list(np.asarray(quantiles).ravel())}")
+
+    def loss(y_true, y_pred):
+        if y_pred.shape[-1] is not None and y_pred.shape[-1] != q.size:
+            raise ValueError(
+                f"the model outputs {y_pred.shape[-1]} values on the last axis; pinball_loss expects one per "
+                f"quantile ({q.size})"
+            )
+        error = keras.ops.expand_dims(keras.ops.cast(y_true, y_pred.dtype), -1) - y_pred
+        qs = keras.ops.cast(q, y_pred.dtype)
+        return keras.ops.mean(keras.ops.maximum(qs * error, (qs - 1) * error), axis=-1)
+
+    loss.__name__ = name
+    return loss
+
+
+def interval_coverage(y, lower, upper, axis=None):
+    """The share of values ``y`` that fall inside ``[lower, upper]`` (all three of the same shape).
+
+    ``axis=0`` gives one share per column (per horizon). An interval whose lower end lies above
+    its upper end (crossed quantiles) covers nothing.
+    """
+    y, lower, upper = (np.asarray(a, dtype=np.float64) for a in (y, lower, upper))
+    if not (y.shape == lower.shape == upper.shape):
+        raise ValueError(f"y, lower and upper must have the same shape, got {y.shape}, {lower.shape}, {upper.shape}")
+    inside = (lower <= y) & (y <= upper)
+    share = inside.mean(axis=axis)
+    return float(share) if np.ndim(share) == 0 else share
+
+
+_ORIGIN_STEPS = {"month": "datetime64[M]", "week": "datetime64[W]"}
+
+
+def rolling_origins(dates, start, end=None, every: str = "month") -> list[tuple[int, int]]:
+    """Forecast origins for a walk-forward (rolling-origin) evaluation.
+
+    ``dates`` is a sorted ``datetime64[D]`` array. Returns ``(origin, stop)`` index pairs, one for
+    each month (or week, ``every="week"``, weeks starting on Thursday as NumPy counts them) that
+    begins within ``[start, end)``, dates given as strings or ``datetime64``: fit on the days
+    before ``origin``, forecast the days ``origin .. stop - 1``. ``end`` defaults to after the
+    last date.
+    """
+    if every not in _ORIGIN_STEPS:
+        raise ValueError(f"every must be one of {sorted(_ORIGIN_STEPS)}, not {every!r}")
+    dates = np.asarray(dates).astype("datetime64[D]")
+    if dates.ndim != 1 or len(dates) == 0 or np.any(np.diff(dates).astype(int) <= 0):
+        raise ValueError("dates must be a non-empty, strictly increasing one-dimensional array of days")
+    start = np.datetime64(start, "D")
+    end = dates[-1] + 1 if end is None else np.datetime64(end, "D")
+    if end <= start:
+        raise ValueError(f"end ({end}) must come after start ({start})")
+    periods = dates.astype(_ORIGIN_STEPS[every])
+    first_day = np.r_[True, periods[1:] != periods[:-1]]  # the first date of each month or week
+    inside = (dates >= start) & (dates < end)
+    origins = np.flatnonzero(first_day & inside)
+    if len(origins) == 0:
+        raise ValueError(f"no {every} begins between {start} and {end} in these dates")
+    stops = np.r_[origins[1:], np.searchsorted(dates, end)]
+    return [(int(a), int(b)) for a, b in zip(origins, stops)]

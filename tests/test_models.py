@@ -85,3 +85,15 @@ def test_epochs_to_reach_counts_from_one_and_handles_losses():
     assert models.epochs_to_reach([0.5, 0.6], 0.9) is None
     assert models.epochs_to_reach([], 0.9) is None
     assert models.epochs_to_reach([0.7, 0.3, 0.1], 0.3, higher_is_better=False) == 2
+
+
+def test_predict_in_one_call_matches_predict_with_dropout_off():
+    models.set_seed(0)
+    model = keras.Sequential(
+        [keras.Input((5, 2)), keras.layers.LSTM(4), keras.layers.Dropout(0.5), keras.layers.Dense(3)]
+    )
+    x = np.random.default_rng(0).normal(size=(7, 5, 2)).astype("float32")
+    outputs = models.predict_in_one_call(model, x)
+    assert isinstance(outputs, np.ndarray) and outputs.shape == (7, 3)
+    np.testing.assert_allclose(outputs, model.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(outputs, models.predict_in_one_call(model, x))  # no dropout: repeatable

@@ -142,3 +142,107 @@ def test_least_squares_recovers_a_linear_rule_exactly():
     model = series.least_squares_model(x, y)
     assert model.count_params() == 6 + 1
     np.testing.assert_allclose(model.predict(x[:5], verbose=0)[:, 0], y[:5], atol=1e-4)
+
+
+# --------------------------------------------------------------------------- many steps ahead
+
+
+def test_recursive_forecast_feeds_each_forecast_back():
+    # a one-step rule "next = last + 1" run recursively continues the count
+    windows = np.array([[0.0, 1, 2], [5, 6, 7]])
+    path = series.recursive_forecast(lambda w: w[:, -1, 0] + 1, windows, horizon=4)
+    np.testing.assert_array_equal(path, [[3, 4, 5, 6], [8, 9, 10, 11]])
+
+
+def test_recursive_forecast_fills_in_known_features():
+    # feature 1 is known in advance; the rule adds it to the last target value
+    windows = np.zeros((1, 2, 2))
+    known = np.array([[[99.0, 1.0], [99.0, 10.0], [99.0, 100.0]]])  # column 0 is ignored
+    seen = []
+
+    def one_step(w):
+        seen.append(w.copy())
+        return w[:, -1, 0] + w[:, -1, 1]
+
+    path = series.recursive_forecast(one_step, windows, horizon=3, known=known)
+    np.testing.assert_array_equal(path, [[0, 1, 11]])
+    np.testing.assert_array_equal(seen[2][0], [[0, 1], [1, 10]])  # the forecasts sit in column 0
+
+
+def test_recursive_forecast_refuses_unknown_features_and_bad_shapes():
+    with pytest.raises(ValueError, match="pass known="):
+        series.recursive_forecast(lambda w: w[:, -1, 0], np.zeros((2, 3, 2)), horizon=2)
+    with pytest.raises(ValueError, match=r"known must have shape \(2, 2, 2\)"):
+        series.recursive_forecast(lambda w: w[:, -1, 0], np.zeros((2, 3, 2)), horizon=2, known=np.zeros((2, 3, 2)))
+    with pytest.raises(ValueError, match="horizon"):
+        series.recursive_forecast(lambda w: w[:, -1, 0], np.zeros((2, 3)), horizon=0)
+
+
+def test_pinball_loss_weighs_errors_by_the_quantile():
+    import keras
+
+    loss = series.pinball_loss([0.1, 0.9])
+    y_true = np.array([[1.0], [1.0]], dtype="float32")  # (batch 2, 1 horizon)
+    y_pred = np.array([[[0.0, 0.0]], [[2.0, 2.0]]], dtype="float32")  # too low, then too high
+    value = keras.ops.convert_to_numpy(loss(y_true, y_pred))
+    # too low by 1: 0.1 * 1 and 0.9 * 1, mean 0.5; too high by 1: 0.9 * 1 and 0.1 * 1, mean 0.5
+    np.testing.assert_allclose(value, [[0.5], [0.5]], rtol=1e-6)
+    only_low = series.pinball_loss([0.1])(y_true, y_pred[..., :1])
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(only_low), [[0.1], [0.9]], rtol=1e-6)
+
+
+def test_pinball_loss_is_least_at_the_quantile():
+    import keras
+
+    y = np.random.default_rng(0).normal(size=2000).astype("float32")
+    loss = series.pinball_loss([0.9])
+    candidates = np.linspace(-1, 3, 81)
+    values = [
+        float(keras.ops.convert_to_numpy(loss(y[:, None], np.full((len(y), 1, 1), c, "float32"))).mean())
+        for c in candidates
+    ]
+    assert abs(candidates[int(np.argmin(values))] - np.quantile(y, 0.9)) <= 0.05
+
+
+def test_pinball_loss_refuses_bad_quantiles_and_outputs():
+    with pytest.raises(ValueError, match="strictly between 0 and 1"):
+        series.pinball_loss([0.1, 1.0])
+    with pytest.raises(ValueError, match="one per quantile"):
+        series.pinball_loss([0.1, 0.9])(np.zeros((2, 1), "float32"), np.zeros((2, 1, 3), "float32"))
+
+
+def test_interval_coverage_counts_values_inside_and_crossed_intervals_as_misses():
+    y = np.array([[0.0, 5.0], [1.0, 2.0]])
+    lower, upper = np.zeros_like(y), np.full_like(y, 2.0)
+    assert series.interval_coverage(y, lower, upper) == 0.75  # 5 is outside; the ends count as inside
+    np.testing.assert_allclose(series.interval_coverage(y, lower, upper, axis=0), [1.0, 0.5])
+    assert series.interval_coverage([1.0], [2.0], [0.0]) == 0.0  # crossed
+    with pytest.raises(ValueError, match="same shape"):
+        series.interval_coverage(y, lower[:1], upper)
+
+
+def test_rolling_origins_start_each_month_and_end_where_asked():
+    dates = np.arange(np.datetime64("2014-12-01"), np.datetime64("2016-01-01"))
+    origins = series.rolling_origins(dates, "2015-01-01")
+    assert len(origins) == 12
+    assert dates[origins[0][0]] == np.datetime64("2015-01-01") and dates[origins[0][1]] == np.datetime64("2015-02-01")
+    assert origins[-1][1] == len(dates) and dates[origins[-1][0]] == np.datetime64("2015-12-01")
+    assert all(a[1] == b[0] for a, b in zip(origins, origins[1:]))  # the months tile the year
+    assert len(series.rolling_origins(dates, "2015-01-01", "2015-03-15")) == 3  # January, February, March
+    assert series.rolling_origins(dates, "2015-01-01", "2015-03-15")[-1][1] == np.searchsorted(
+        dates, np.datetime64("2015-03-15")
+    )
+    weekly = series.rolling_origins(dates, "2015-01-01", "2015-02-01", every="week")
+    assert all(b - a == 7 for a, b in weekly[:-1])
+
+
+def test_rolling_origins_refuse_bad_requests():
+    dates = np.arange(np.datetime64("2015-01-01"), np.datetime64("2015-03-01"))
+    with pytest.raises(ValueError, match="every must be"):
+        series.rolling_origins(dates, "2015-01-01", every="day")
+    with pytest.raises(ValueError, match="must come after"):
+        series.rolling_origins(dates, "2015-02-01", "2015-01-01")
+    with pytest.raises(ValueError, match="no month begins"):
+        series.rolling_origins(dates, "2015-01-02", "2015-01-20")
+    with pytest.raises(ValueError, match="strictly increasing"):
+        series.rolling_origins(dates[::-1], "2015-01-01")
