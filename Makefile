@@ -37,13 +37,15 @@ endif
 
 # requirements.txt states what the course needs (ranges); requirements.lock pins the versions it
 # is tested with, and every install here goes through it.
-# pip byte-compiles everything it installs (about 40 s of a fresh install). Keep it: where
-# PYTHONDONTWRITEBYTECODE is set, as on the CI machine, Python never caches bytecode by itself, and
-# every kernel's `import tensorflow` then takes 13 s instead of 6 (measured with --no-compile).
+# uv installs the locked versions in about a minute on a fresh machine, where pip took about three
+# (benchmarks/README.md); pip only installs uv itself, at its locked version. --compile-bytecode:
+# where PYTHONDONTWRITEBYTECODE is set, as on the CI machine, Python never caches bytecode by itself,
+# and without it every kernel's `import tensorflow` takes 13 s instead of 6.
 $(VENV)/.installed: requirements.txt requirements-dev.txt requirements.lock pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-dev.txt -c requirements.lock
+	$(BIN)/python -m pip install --quiet uv -c requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode \
+		-r requirements.txt -r requirements-dev.txt -c requirements.lock
 	touch $@
 
 venv: $(VENV)/.installed

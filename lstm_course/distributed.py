@@ -1,7 +1,7 @@
 """Two replicas of a model on one CPU: synchronous data parallelism that a two-core machine can run.
 
 TensorFlow splits a physical CPU into logical devices only before it runs its first operation,
-and ``import lstm_course`` has run one by then. :func:`run_two_replicas` therefore trains in a
+and a notebook has usually run one by then. :func:`run_two_replicas` therefore trains in a
 fresh Python process, which splits the CPU into ``/cpu:0`` and ``/cpu:1`` first and then runs
 :func:`_child` with a ``tf.distribute.MirroredStrategy`` over both:
 

@@ -51,7 +51,7 @@ def test_pull_requests_run_what_ci_runs():
     assert "pull_request" in ci[True] and ci[True]["push"]["branches"] == ["main"]
     assert "bash .ci/run" in _runs(ci, "test")
     cached = [step["with"]["path"] for step in _steps(ci, "test") if step.get("uses", "").startswith("actions/cache")]
-    assert any("pip" in path for path in cached), "pip's cache is not cached"
+    assert any(path.endswith("/.cache/uv") for path in cached), "uv's cache (make venv installs with uv) is not cached"
     assert "./.github/actions/datasets" in _uses(ci, "test"), "the datasets are not cached and fetched"
 
 
