@@ -10,14 +10,21 @@ from __future__ import annotations
 import numpy as np
 
 
-def pad(sequences, maxlen: int = 200) -> np.ndarray:
-    """Pad with zeros in front and keep the last ``maxlen`` tokens (``keras.utils.pad_sequences``'
-    defaults), as an int32 array of shape (n, maxlen)."""
+def pad(sequences, maxlen: int = 200, padding: str = "pre") -> np.ndarray:
+    """Keep the last ``maxlen`` tokens and pad with zeros in front (``keras.utils.pad_sequences``'
+    defaults), as an int32 array of shape (n, maxlen).
+
+    ``padding="post"`` puts the zeros at the end instead. A model that masks its padding reads
+    both the same, but on a GPU only end padding runs with a mask in TensorFlow's fused cuDNN
+    kernel: front padding with a mask stops ``fit``, ``evaluate`` and ``predict`` with an error.
+    """
     import keras
 
     if maxlen < 1:
         raise ValueError(f"maxlen must be at least 1, not {maxlen}")
-    return keras.utils.pad_sequences(list(sequences), maxlen=maxlen).astype("int32")
+    if padding not in ("pre", "post"):
+        raise ValueError(f'padding must be "pre" (zeros in front) or "post" (zeros at the end), not {padding!r}')
+    return keras.utils.pad_sequences(list(sequences), maxlen=maxlen, padding=padding).astype("int32")
 
 
 def split_validation(sequences, labels, validation_split: float = 0.2):

@@ -97,6 +97,21 @@ def test_best_classifier_counts_and_masked_average():
     np.testing.assert_allclose(short, padded, rtol=1e-5, atol=1e-6)
 
 
+def test_evaluation_pads_a_masking_model_at_the_end_and_others_in_front(monkeypatch):
+    # End padding is the layout cuDNN's GPU kernel accepts with a mask; the seed trains on front padding.
+    seqs, labels = _random_reviews(20, seed=3, max_words=20)
+    masked = recipes.build_faster_classifier(vocab_size=30, units=4, embedding_dim=4)
+    plain = recipes.build_seed_classifier("LSTM", vocab_size=30, units=4, embedding_dim=4)
+    assert recipes.masks_padding(masked) and not recipes.masks_padding(plain)
+    front = _accuracy_by_hand(masked, seqs, labels, 16)  # the mask makes the side of the padding irrelevant
+    sides = []
+    pad = recipes.pad
+    monkeypatch.setattr(recipes, "pad", lambda *a, padding="pre": sides.append(padding) or pad(*a, padding=padding))
+    assert recipes.evaluate_accuracy(masked, seqs, labels, maxlen=16) == pytest.approx(front)
+    recipes.evaluate_accuracy(plain, seqs, labels, maxlen=16)
+    assert sides == ["post", "pre"]
+
+
 def test_best_recipe_trains_a_tiny_model():
     seqs, labels = _random_reviews(48, seed=1, max_words=20)
     best = recipes.fit_best_recipe(seqs, labels, vocab_size=30, maxlen=16, batch_size=16, epochs=2, units=4)

@@ -14,6 +14,14 @@ def test_pad_keeps_the_last_words_in_front_padding():
         sequences.pad([[1]], maxlen=0)
 
 
+def test_pad_at_the_end_keeps_the_same_last_words():
+    x = sequences.pad([[1, 2, 3, 4, 5], [6, 7]], maxlen=3, padding="post")
+    np.testing.assert_array_equal(x, [[3, 4, 5], [6, 7, 0]])
+    assert x.dtype == np.int32
+    with pytest.raises(ValueError, match='padding must be "pre"'):
+        sequences.pad([[1]], maxlen=3, padding="end")
+
+
 def test_split_validation_holds_out_the_last_fraction():
     seqs = np.arange(10)
     (x_fit, y_fit), (x_val, y_val) = sequences.split_validation(seqs, seqs * 2, 0.2)
