@@ -15,8 +15,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 SITE_PROFILE := $(or $(LSTM_COURSE_PROFILE),standard)
 TEST_PROFILE := $(or $(LSTM_COURSE_PROFILE),quick)
-# Two workers suit a two-core machine; `--dist loadfile` keeps each notebook on one worker.
-PYTEST_WORKERS ?= 2
+# One test worker per core, at most four (each worker runs a notebook's kernel with TensorFlow,
+# 1 to 2 GB): two on the two-core CI machine, four on GitHub's runners for public repositories.
+# `--dist loadfile` keeps each notebook on one worker.
+PYTEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2); \
+	echo $$(( n > 4 ? 4 : n )))
 # Notebooks run in their own folders, where a relative LSTM_COURSE_DATA (as the README writes it)
 # or LSTM_COURSE_CACHE would name the wrong place: make them absolute, relative to this folder,
 # for every command below.
