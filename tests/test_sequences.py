@@ -86,3 +86,28 @@ def test_language_model_windows_shift_by_one_word():
     assert sorted(map(tuple, targets)) == [(5, 6, 1), (7, 2, 2)]
     with pytest.raises(ValueError, match="shorter window"):
         sequences.language_model_windows([[1, 5, 6]], window=3)
+
+
+def test_a_front_padded_mask_fails_cudnns_check_inside_a_compiled_step():
+    """What chapter 2.1 says and chapters 2.1 and 2.3 rely on, pinned to Keras's TensorFlow backend:
+    the cuDNN path checks the mask with an op that runs with the batch, so inside ``fit``,
+    ``evaluate`` or ``predict`` (compiled functions) front padding raises instead of falling back.
+    The check itself runs on a CPU; only the kernel after it needs a GPU."""
+    import importlib
+
+    import keras
+    import tensorflow as tf
+
+    rnn = importlib.import_module("keras.src.backend.tensorflow.rnn")  # the package also has a function named rnn
+
+    @tf.function
+    def check(mask):
+        rnn._assert_valid_mask(mask)
+        return tf.constant(0)
+
+    check(tf.constant([[True, True, False], [True, False, False]]))  # padded at the end: accepted
+    with pytest.raises(tf.errors.InvalidArgumentError, match="right-padded"):
+        check(tf.constant([[False, True, True], [True, True, True]]))
+    # use_cudnn=False reaches both directions of a Bidirectional wrapper (2.3's models)
+    wrapped = keras.layers.Bidirectional(keras.layers.LSTM(2, use_cudnn=False))
+    assert wrapped.forward_layer.use_cudnn is False and wrapped.backward_layer.use_cudnn is False
