@@ -4,9 +4,9 @@ Keras 3 on TensorFlow creates the optimizer's variables (Adam's two moments per 
 metrics' variables inside the first ``fit`` or ``evaluate`` step, unless the model was created
 under a ``tf.distribute`` strategy. A ``tf.function`` that creates variables on its first call is
 traced twice: once to find and lift out the variables, once more without them (TensorFlow issue
-48851). Every model's first epoch pays for that second trace; on a CPU it costs about a second
-for a small LSTM and more for stacked, bidirectional or attention models, often more than the
-training itself in the ``quick`` profile.
+48851). Every model's first epoch pays for that second trace: on a two-core CPU about a second
+for a small LSTM, more for larger graphs; in the ``quick`` profile, about a fifth of the
+notebooks' time (``benchmarks/README.md``).
 
 :func:`build_before_first_step` makes ``fit``, ``evaluate``, ``train_on_batch`` and
 ``test_on_batch`` build that state first, symbolically, from the shapes of the data: what Keras
@@ -22,6 +22,7 @@ same without it; only its first epochs take longer.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 
 _PATCHED_FLAG = "_lstm_course_builds_before_first_step"
@@ -60,6 +61,12 @@ def _dense_element_spec(epoch_iterator):
     return spec
 
 
+def is_on() -> bool:
+    """Whether :func:`build_before_first_step` is in effect."""
+    trainer = _tensorflow_trainer()
+    return trainer is not None and getattr(trainer._maybe_symbolic_build, _PATCHED_FLAG, False)
+
+
 def build_before_first_step() -> bool:
     """Make Keras build optimizer and metric state before tracing the first training step.
 
@@ -70,9 +77,9 @@ def build_before_first_step() -> bool:
     trainer = _tensorflow_trainer()
     if trainer is None:
         return False
-    original = trainer._maybe_symbolic_build
-    if getattr(original, _PATCHED_FLAG, False):
+    if is_on():
         return True
+    original = trainer._maybe_symbolic_build
 
     @functools.wraps(original)
     def maybe_symbolic_build(self, iterator=None, data_batch=None):
@@ -82,23 +89,18 @@ def build_before_first_step() -> bool:
             data_batch = _dense_element_spec(iterator)
         if data_batch is None:
             return None
-        try:
+        # Any failure here leaves the rest to Keras, which builds inside the first step as by default.
+        with contextlib.suppress(Exception):
             self._symbolic_build(data_batch=data_batch)
-        except Exception:  # any failure: Keras builds inside the first step, as by default
-            return None
         return None
 
     setattr(maybe_symbolic_build, _PATCHED_FLAG, True)
-    maybe_symbolic_build.__wrapped_original__ = original
     trainer._maybe_symbolic_build = maybe_symbolic_build
     return True
 
 
 def build_inside_first_step() -> None:
     """Undo :func:`build_before_first_step`: Keras's default (used by the unit tests)."""
-    trainer = _tensorflow_trainer()
-    if trainer is None:
-        return
-    current = trainer._maybe_symbolic_build
-    if getattr(current, _PATCHED_FLAG, False):
-        trainer._maybe_symbolic_build = current.__wrapped_original__
+    if is_on():
+        trainer = _tensorflow_trainer()
+        trainer._maybe_symbolic_build = trainer._maybe_symbolic_build.__wrapped__  # functools.wraps
