@@ -41,13 +41,16 @@ endif
 # requirements.txt states what the course needs (ranges); requirements.lock pins the versions it
 # is tested with, and every install here goes through it.
 # uv installs the locked versions in about a minute on a fresh machine, where pip took about three
-# (benchmarks/README.md); pip only installs uv itself, at its locked version. --compile-bytecode:
-# where PYTHONDONTWRITEBYTECODE is set, as on the CI machine, Python never caches bytecode by itself,
-# and without it every kernel's `import tensorflow` takes 13 s instead of 6.
+# (benchmarks/README.md); pip only installs uv itself, at its locked version.
+# UV_COMPILE: where PYTHONDONTWRITEBYTECODE is set, Python never caches bytecode by itself, and
+# without --compile-bytecode every kernel's `import tensorflow` would take 13 s instead of 6.
+# .ci/run lets Python write its own cache instead (UV_COMPILE empty, PYTHONDONTWRITEBYTECODE unset):
+# compiling only the modules the tests import is cheaper than compiling all 2.4 GB ahead.
+UV_COMPILE ?= --compile-bytecode
 $(VENV)/.installed: requirements.txt requirements-dev.txt requirements.lock pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet uv -c requirements.lock
-	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode \
+	$(BIN)/uv pip install --quiet --python $(BIN)/python $(UV_COMPILE) \
 		-r requirements.txt -r requirements-dev.txt -c requirements.lock
 	touch $@
 
