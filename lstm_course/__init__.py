@@ -86,10 +86,12 @@ def start_notebook(seed: int = 0) -> str:
     """What every chapter runs first: seeds, the course's figure style, and the run profile.
 
     It makes Keras trace each model's first training step once instead of twice
-    (:func:`.tracing.build_before_first_step`: same results, faster first epochs). It also triggers, with its output discarded, the one-time notice that TensorFlow prints at a
-    masked recurrent layer's first step on many CPUs (:func:`.quiet.silence_first_use_notices`):
-    change TensorFlow's thread or device settings before calling it. It makes NumPy print scalars as plain numbers (``0.5``, not NumPy 2's ``np.float64(0.5)``),
-    so that printed results read cleanly and numbers glued into the prose can be formatted.
+    (:func:`.tracing.build_before_first_step`: same results, faster first epochs). It also
+    triggers, with its output discarded, the one-time notice that TensorFlow prints at a masked
+    recurrent layer's first step on many CPUs (:func:`.quiet.silence_first_use_notices`): change
+    TensorFlow's thread or device settings before calling it. It makes NumPy print scalars as plain
+    numbers (``0.5``, not NumPy 2's ``np.float64(0.5)``), so that printed results read cleanly and
+    numbers glued into the prose can be formatted.
     Returns the profile's name.
     """
     import numpy as np
