@@ -79,6 +79,26 @@ def test_mermaid_is_served_with_the_site(built_site):
     assert not [name for name, html in _pages(built_site).items() if "cdn.jsdelivr.net" in html]
 
 
+# A <script src> or stylesheet <link href> that names another host (or is protocol-relative).
+_EXTERNAL_ASSET = re.compile(
+    r"<script\b[^>]*\bsrc=[\"'](?:https?:)?//[^\"']+|<link\b(?=[^>]*\brel=[\"']?stylesheet)[^>]*\bhref=[\"'](?:https?:)?//[^\"']+",
+    re.IGNORECASE,
+)
+
+
+def test_no_page_loads_scripts_or_styles_from_another_host(built_site):
+    """Every page works offline: no script or stylesheet comes from a CDN (jsDelivr, cdnjs, unpkg or any
+    other host), on pages the browser test opens and on those it does not."""
+    assert _EXTERNAL_ASSET.search('<script src="https://cdnjs.cloudflare.com/x.js">')  # the pattern itself
+    assert not _EXTERNAL_ASSET.search('<script src="_static/x.js">')
+    external = {
+        name: sorted(set(_EXTERNAL_ASSET.findall(html)))
+        for name, html in _pages(built_site).items()
+        if _EXTERNAL_ASSET.search(html)
+    }
+    assert not external, f"pages that load scripts or styles from outside the site: {external}"
+
+
 def test_the_notebooks_offered_for_download_are_executed(built_site):
     """`_sources/` holds each chapter as executed by the build, not its output-free source."""
     import nbformat
