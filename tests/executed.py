@@ -8,20 +8,35 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import importlib.util
 import json
 from pathlib import Path
 
 import nbformat
 
-from lstm_course.profiles import current_profile
-
 ROOT = Path(__file__).resolve().parents[1]
 EXECUTED_DIR = ROOT / "_build" / "nbval"
 
 
+def _profiles_module():
+    """``lstm_course/profiles.py`` loaded on its own (it needs only the standard library).
+
+    Importing it as ``lstm_course.profiles`` runs the package's ``__init__``, which imports
+    TensorFlow (6 to 8 s): every pytest process loads this module through the root conftest,
+    including the ones that never run a model (the xdist controller, the website stage).
+    """
+    spec = importlib.util.spec_from_file_location("_lstm_course_profiles", ROOT / "lstm_course" / "profiles.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_profiles = _profiles_module()
+
+
 def run_profile() -> str:
     """The profile the notebooks run under."""
-    return current_profile()
+    return _profiles.current_profile()
 
 
 def fingerprint(nb) -> str:

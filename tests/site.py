@@ -15,8 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from lstm_course.profiles import current_profile
-from tests.executed import executed_copy
+from tests.executed import executed_copy, run_profile
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -55,7 +54,7 @@ def build_site(out: Path, builder: str = "html") -> tuple[Path, list[str]]:
     the output folder (``_build/html`` or ``_build/latex``) and the reused notebooks."""
     stage = out / "book"
     reused = stage_book(stage)
-    env = dict(os.environ, LSTM_COURSE_PROFILE=current_profile())  # the profile nbval ran
+    env = dict(os.environ, LSTM_COURSE_PROFILE=run_profile())  # the profile nbval ran
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     result = subprocess.run(
         [str(jupyter_book), "build", str(stage), "--path-output", str(out), "--builder", builder, "-W", "--keep-going"],
